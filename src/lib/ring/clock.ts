@@ -1,0 +1,34 @@
+/**
+ * The trace clock. It is part of the state (header word HF_CLOCK_NOW) so a run replays exactly.
+ * Every read by a writer (rb_time_stamp) advances it: the first read of a write by the step's `at`
+ * or `deltaNs` when given, else by config.clock.stepNs; any further read in the same write (the
+ * slow path of __rb_reserve_next reads the clock again) by stepNs, as a real clock would have moved.
+ */
+import { HF_CLOCK_NOW, HF_CLOCK_STEP } from './layout';
+import { R_AT, R_CLOCK_READS, R_DELTA_NS } from './context';
+import { headerF, type Ring } from './ring';
+
+export function clockNow(ring: Ring): number {
+	return ring.f64[headerF() + HF_CLOCK_NOW]!;
+}
+
+export function setClock(ring: Ring, ns: number): void {
+	ring.f64[headerF() + HF_CLOCK_NOW] = ns;
+}
+
+export function clockStep(ring: Ring): number {
+	return ring.f64[headerF() + HF_CLOCK_STEP]!;
+}
+
+/** rb_time_stamp for the writer whose registers start at float64 index F. */
+export function readClockFor(ring: Ring, F: number): number {
+	const f64 = ring.f64;
+	const reads = f64[F + R_CLOCK_READS]!;
+	f64[F + R_CLOCK_READS] = reads + 1;
+	let now = clockNow(ring);
+	if (reads === 0 && f64[F + R_AT]! >= 0) now = Math.max(now, f64[F + R_AT]!);
+	else if (reads === 0 && f64[F + R_DELTA_NS]! >= 0) now += f64[F + R_DELTA_NS]!;
+	else now += clockStep(ring);
+	setClock(ring, now);
+	return now;
+}

@@ -1,0 +1,16 @@
+// ringlab engine: the kernel's tracing ring buffer in TypeScript. Export list only.
+export { Simulation, generatedPayload } from './simulation';
+export type { StepResult, StepRecord, Warning } from './simulation';
+export { validateConfig, DEFAULT_CONFIG } from './config';
+export type { RingConfig, ConfigInput, KernelVersion } from './config';
+export { describeRing, describePage, pageRecords } from './describe';
+export type { RingState, CpuState, PageState } from './describe';
+export { checkInvariants } from './invariants';
+export type { Violation } from './invariants';
+export { parseScenario, runScenario } from './scenario';
+export type { Scenario, ScenarioRun, StepOutcome } from './scenario';
+export { FormatError, Refusal } from './errors';
+export type { Errno } from './errors';
+export type { Step } from './steps';
+export { decodeRecords } from './format';
+export type { DecodedRecord } from './format';

@@ -1,0 +1,119 @@
+/**
+ * Scenarios (spec §2): parse and validate a scenario document (errors name a JSON path), run it on
+ * a Simulation, check every step's `expect`, and check the invariants after every step. The CLI,
+ * the page, lessons and tests all go through `runScenario`, so they agree by construction.
+ */
+import { validateConfig, type RingConfig } from './config';
+import { FormatError } from './errors';
+import { checkExpectShape, matchExpect, type Mismatch } from './expect';
+import { checkInvariants, type Violation } from './invariants';
+import { Simulation, type StepRecord, type StepResult } from './simulation';
+import { validateStep, type Step } from './steps';
+import type { RingState } from './describe';
+
+export interface Scenario {
+	ringlab: 1;
+	title?: string;
+	description?: string;
+	config: RingConfig;
+	steps: Step[];
+}
+
+export interface StepOutcome {
+	index: number;
+	step: Step;
+	result: StepResult;
+	mismatches: Mismatch[];
+	violations: Violation[];
+}
+
+export interface ScenarioRun {
+	ok: boolean;
+	outcomes: StepOutcome[];
+	final: RingState;
+	/** Why the run stopped early or failed, in plain words. */
+	failure: string | null;
+	sim: Simulation;
+}
+
+const TOP_KEYS = new Set(['ringlab', 'title', 'description', 'config', 'steps']);
+
+/** Parses JSON text or an object into a validated scenario; throws FormatError with a JSON path. */
+export function parseScenario(input: unknown): Scenario {
+	let doc = input;
+	if (typeof input === 'string') {
+		try {
+			doc = JSON.parse(input);
+		} catch (e) {
+			throw new FormatError('$', `not valid JSON (${(e as Error).message})`);
+		}
+	}
+	if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+		throw new FormatError('$', 'a scenario must be a JSON object');
+	const d = doc as Record<string, unknown>;
+	for (const k of Object.keys(d)) if (!TOP_KEYS.has(k)) throw new FormatError(`$.${k}`, 'is not a scenario field');
+	if (d.ringlab !== 1) throw new FormatError('$.ringlab', 'must be 1 (the format version)');
+	if (d.title !== undefined && typeof d.title !== 'string') throw new FormatError('$.title', 'must be a string');
+	if (d.description !== undefined && typeof d.description !== 'string')
+		throw new FormatError('$.description', 'must be a string');
+	const config = validateConfig(d.config);
+	if (!Array.isArray(d.steps)) throw new FormatError('$.steps', 'must be an array');
+	const names = new Set<string>();
+	const steps = d.steps.map((raw, i) => {
+		const path = `$.steps[${i}]`;
+		const step = validateStep(raw, path, config);
+		if (step.expect) {
+			const err = checkExpectShape(step.expect, `${path}.expect`);
+			if (err) throw new FormatError(err.split(':')[0]!, err.split(': ').slice(1).join(': '));
+		}
+		if (step.op === 'spawn') names.add(step.as);
+		if ((step.op === 'step' || step.op === 'finish') && !names.has(step.ctx))
+			throw new FormatError(`${path}.ctx`, `no context "${step.ctx}" is spawned before this step`);
+		return step;
+	});
+	return {
+		ringlab: 1,
+		...(d.title !== undefined ? { title: d.title as string } : {}),
+		...(d.description !== undefined ? { description: d.description as string } : {}),
+		config,
+		steps
+	};
+}
+
+export interface RunOptions {
+	/** Called after every step with its outcome (the CLI prints as it goes). */
+	onOutcome?: (o: StepOutcome) => void;
+	/** Called for every atomic step a context takes. */
+	onStep?: (r: StepRecord) => void;
+	/** Check invariants after every step (default true). */
+	invariants?: boolean;
+}
+
+/** Runs a parsed scenario to its end, or to the first failed expectation or broken invariant. */
+export function runScenario(scenario: Scenario, opts: RunOptions = {}): ScenarioRun {
+	const sim = new Simulation(scenario.config);
+	if (opts.onStep) sim.onStep = opts.onStep;
+	const outcomes: StepOutcome[] = [];
+	let failure: string | null = null;
+	for (let i = 0; i < scenario.steps.length; i++) {
+		const step = scenario.steps[i]!;
+		const { expect, ...bare } = step;
+		const result = sim.apply(bare);
+		const mismatches = expect ? matchExpect(expect, result) : [];
+		const violations = opts.invariants === false ? [] : checkInvariants(sim.ring);
+		const o: StepOutcome = { index: i, step, result, mismatches, violations };
+		outcomes.push(o);
+		opts.onOutcome?.(o);
+		if (mismatches.length) {
+			const m = mismatches[0]!;
+			failure = `step ${i} (${step.op}): ${m.path} expected ${JSON.stringify(m.expected)}, got ${JSON.stringify(m.actual)}`;
+			break;
+		}
+		if (violations.length) {
+			const v = violations[0]!;
+			failure = `step ${i} (${step.op}): invariant "${v.invariant}" broken on CPU ${v.cpu}: ${v.message}`;
+			break;
+		}
+	}
+	return { ok: failure === null, outcomes, final: sim.state(), failure, sim };
+}

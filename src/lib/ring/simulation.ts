@@ -1,0 +1,431 @@
+/**
+ * The host of the engine: applies scenario steps to a ring, owns the concurrent contexts and the
+ * rule that writers on one CPU nest like a stack, collects warnings, and turns refusals into
+ * results with the kernel's errno. Plain operations run as a context that is stepped to its end at
+ * once; `spawn`/`step`/`finish` let a schedule interleave contexts one atomic step at a time. A run
+ * is fully determined by (config, steps), so it replays exactly.
+ */
+import { resetCpu, resizeStructs, setSubbufOrder, setTracing } from './admin';
+import { clockNow, setClock } from './clock';
+import { validateConfig, type ConfigInput, type RingConfig } from './config';
+import {
+	allocSlot,
+	CTX_NAMES,
+	CTX_READER,
+	freeSlot,
+	K_BUFFER,
+	K_CPU,
+	K_CTX,
+	K_DEPTH,
+	K_ERRNO,
+	K_OP,
+	K_PC,
+	K_STATE,
+	K_STRUCT,
+	OP_CONSUME,
+	OP_READ_PAGE,
+	OP_WRITE,
+	R_AT,
+	R_COUNT,
+	R_DELTA_NS,
+	R_LENGTH,
+	R_PAYLOAD_LEN,
+	R_RET,
+	R_TS,
+	SLOT_DONE,
+	SLOT_READY,
+	SLOT_RUNNING,
+	slotF,
+	slotI,
+	type CtxName
+} from './context';
+import { FormatError, Refusal, refuse, type Errno } from './errors';
+import { H_REC_DISABLED, H_SEQ, MAX_SLOTS, S_MAPPED, S_NR_PAGES, S_READER_LOCK } from './layout';
+import { describeRing, type RingState } from './describe';
+import { pageEvents, READER_STEPS, RD_DONE, stepReader, hex, type ConsumedEvent, type ReaderExec } from './reader';
+import { createRing, structI, structOf, type Ring } from './ring';
+import { validateStep, type SpawnableStep, type Step } from './steps';
+import { stepWriter, W_DONE, WRITE_FAIL_MESSAGES, WRITER_STEPS } from './writer';
+import { MAX_SUBBUFS_PER_CPU } from './config';
+import { MAX_SUBBUF_ORDER } from './constants';
+
+export interface Warning {
+	message: string;
+}
+
+export interface StepRecord {
+	ctx: string;
+	label: string;
+	kernel: string;
+	note: string;
+}
+
+export interface StepResult {
+	ok: boolean;
+	errno?: Errno;
+	message?: string;
+	warnings: Warning[];
+	[field: string]: unknown;
+}
+
+interface SlotInfo {
+	name: string;
+	step: SpawnableStep;
+	payload: Uint8Array | null;
+	events: ConsumedEvent[];
+	pages: { page: Uint8Array; missed: number }[];
+}
+
+const ERRNO_BY_CODE: Record<number, Errno> = { 1: 'EBUSY', 2: 'EINVAL' };
+const CTX_RANK: Record<string, number> = { task: 0, irq: 1, nmi: 2 };
+const FINISH_LIMIT = 50_000_000;
+
+export class Simulation {
+	ring: Ring;
+	readonly config: RingConfig;
+	private readonly slots: (SlotInfo | undefined)[] = [];
+	private readonly names = new Map<string, number>();
+	private warnings: Warning[] = [];
+	private readonly x: ReaderExec;
+	/** Called with every atomic step taken while recording (the page's step log, the CLI). */
+	onStep: ((s: StepRecord) => void) | null = null;
+
+	constructor(config?: ConfigInput | RingConfig, shared = false) {
+		this.config = validateConfig(config ?? {});
+		this.ring = createRing(this.config, shared);
+		this.x = {
+			ring: this.ring,
+			note: '',
+			warn: (message) => this.warnings.push({ message }),
+			payload: (k, dst, off) => {
+				const p = this.slots[k]!.payload!;
+				dst.set(p, off);
+			},
+			emit: (k, ev) => this.slots[k]!.events.push(ev),
+			emitPage: (k, page, missed) => this.slots[k]!.pages.push({ page, missed })
+		};
+	}
+
+	/** Applies one step; never throws for bad input: a malformed step is an EINVAL result. */
+	apply(raw: unknown): StepResult {
+		this.warnings = [];
+		let step: Step;
+		try {
+			step = validateStep(raw, '$', this.config);
+		} catch (e) {
+			if (e instanceof FormatError) return this.refused('EINVAL', e.message);
+			throw e;
+		}
+		try {
+			const res = this.dispatch(step);
+			return { ok: true, ...res, warnings: this.warnings };
+		} catch (e) {
+			if (e instanceof Refusal) return this.refused(e.errno, e.message);
+			throw e;
+		}
+	}
+
+	/** The whole visible state: per CPU the ring, pointers, pages and counters. */
+	state(): RingState {
+		return describeRing(this.ring);
+	}
+
+	private refused(errno: Errno, message: string): StepResult {
+		return { ok: false, errno, message, warnings: this.warnings };
+	}
+
+	private setRing(ring: Ring): void {
+		this.ring = ring;
+		this.x.ring = ring;
+	}
+
+	private dispatch(step: Step): Record<string, unknown> {
+		switch (step.op) {
+			case 'write': {
+				// Each write of a repeat is independent: a dropped one does not stop the others.
+				const n = step.repeat ?? 1;
+				let last: Record<string, unknown> = {};
+				let failure: Record<string, unknown> | null = null;
+				let written = 0;
+				for (let i = 0; i < n; i++) {
+					last = this.runToEnd(this.spawnSlot(step, step.ctx ?? 'task', ''));
+					if (last.ok === false) failure = last;
+					else written++;
+				}
+				const res = failure ? { ...last, ok: false, errno: failure.errno, message: failure.message } : last;
+				return n > 1 ? { ...res, written, dropped: n - written } : res;
+			}
+			case 'consume':
+			case 'readPage':
+				return this.runToEnd(this.spawnSlot(step, 'reader', ''));
+			case 'clock': {
+				const now = clockNow(this.ring);
+				const target = step.setNs ?? now + step.advanceNs!;
+				if (target < now) refuse('EINVAL', `the trace clock cannot go backwards (now ${now}, asked ${target})`);
+				setClock(this.ring, target);
+				return { now: target };
+			}
+			case 'tracing':
+				setTracing(this.ring, step.on);
+				return {};
+			case 'reset': {
+				const s = structOf(this.ring, 0, step.cpu);
+				this.refuseIfBusy(step.cpu, 'reset');
+				resetCpu(this.ring, s);
+				return {};
+			}
+			case 'resize':
+				return this.resize(step.cpu, step.subbufs);
+			case 'subbufOrder':
+				return this.subbufOrder(step.order);
+			case 'spawn': {
+				if (this.names.has(step.as)) refuse('EINVAL', `a context named "${step.as}" already exists`);
+				this.spawnSlot(step.do, step.ctx, step.as);
+				return { ctx: step.as };
+			}
+			case 'step':
+				return this.stepCtx(step.ctx, step.n ?? 1);
+			case 'finish': {
+				const k = this.lookup(step.ctx);
+				this.checkCanRun(k);
+				return this.runToEnd(k);
+			}
+		}
+	}
+
+	// ---- contexts -------------------------------------------------------------------------------
+
+	private spawnSlot(step: SpawnableStep, ctx: CtxName, name: string): number {
+		const { ring } = this;
+		const writer = step.op === 'write';
+		if (writer && step.size === undefined && step.payload === undefined)
+			refuse('EINVAL', 'a write needs a payload or a size');
+		const len = writer ? (step.payload !== undefined ? step.payload.length / 2 : step.size!) : 0;
+		if (writer && len > ring.L.capacity - 8)
+			refuse('EINVAL', `the event (${len} bytes) is larger than a sub-buffer holds (${ring.L.capacity - 8} bytes)`);
+		if (writer && step.at !== undefined && step.at < clockNow(ring))
+			refuse('EINVAL', `"at" ${step.at} is before the trace clock (${clockNow(ring)}): the clock cannot go backwards`);
+		if (!writer) {
+			const s = structOf(ring, 0, step.cpu);
+			const holder = ring.i32[structI(ring, s) + S_READER_LOCK]!;
+			if (holder && !name) refuse('EBUSY', `reader_lock of CPU ${step.cpu} is held by the paused context "${this.slots[holder - 1]?.name}"`);
+		}
+		if (!name && writer) this.checkNesting(step.cpu, CTX_RANK[ctx]!, -1);
+		const k = allocSlot(ring);
+		if (k < 0) refuse('EBUSY', `all ${MAX_SLOTS} context slots are in use`);
+		const K = slotI(ring, k);
+		const F = slotF(ring, k);
+		const { i32, f64 } = ring;
+		i32[K + K_STATE] = SLOT_READY;
+		i32[K + K_OP] = writer ? OP_WRITE : step.op === 'consume' ? OP_CONSUME : OP_READ_PAGE;
+		i32[K + K_CPU] = step.cpu;
+		i32[K + K_CTX] = CTX_NAMES.indexOf(ctx);
+		i32[K + K_PC] = 0;
+		i32[K + K_BUFFER] = 0;
+		i32[K + K_STRUCT] = structOf(ring, 0, step.cpu);
+		let payload: Uint8Array | null = null;
+		if (writer) {
+			f64[F + R_PAYLOAD_LEN] = len;
+			f64[F + R_AT] = step.at ?? -1;
+			f64[F + R_DELTA_NS] = step.deltaNs ?? -1;
+			const seq = i32[H_SEQ + step.cpu]!;
+			i32[H_SEQ + step.cpu] = seq + 1;
+			payload = step.payload !== undefined ? hexBytes(step.payload) : generatedPayload(len, seq);
+		} else {
+			f64[F + R_COUNT] = step.op === 'consume' ? (step.count ?? -1) : -1;
+		}
+		this.slots[k] = { name, step, payload, events: [], pages: [] };
+		if (name) this.names.set(name, k);
+		return k;
+	}
+
+	private lookup(name: string): number {
+		const k = this.names.get(name);
+		if (k === undefined) refuse('EINVAL', `no context named "${name}"`);
+		if (this.ring.i32[slotI(this.ring, k) + K_STATE] === SLOT_DONE)
+			refuse('EINVAL', `context "${name}" has finished`);
+		return k;
+	}
+
+	/** Writers on one CPU nest like a stack: refuses a step that would break it. */
+	private checkNesting(cpu: number, rank: number, self: number): void {
+		const { ring } = this;
+		let top = -1;
+		let topDepth = 0;
+		for (let k = 0; k < MAX_SLOTS; k++) {
+			const K = slotI(ring, k);
+			if (ring.i32[K + K_STATE] !== SLOT_RUNNING || ring.i32[K + K_CPU] !== cpu) continue;
+			if (ring.i32[K + K_CTX]! >= CTX_READER) continue;
+			if (ring.i32[K + K_DEPTH]! > topDepth) {
+				topDepth = ring.i32[K + K_DEPTH]!;
+				top = k;
+			}
+		}
+		if (top < 0 || top === self) return;
+		const topName = this.slots[top]?.name || 'a writer';
+		const topCtx = CTX_NAMES[ring.i32[slotI(ring, top) + K_CTX]!];
+		if (self >= 0 && ring.i32[slotI(ring, self) + K_STATE] === SLOT_RUNNING)
+			refuse('EINVAL', `"${this.slots[self]!.name}" was interrupted by "${topName}" (${topCtx}), which must finish first`);
+		if (rank <= CTX_RANK[topCtx!]!)
+			refuse('EINVAL', `a ${CTX_NAMES[rank]} context cannot interrupt "${topName}" (${topCtx}) on CPU ${cpu}`);
+	}
+
+	private checkCanRun(k: number): void {
+		const { ring } = this;
+		const K = slotI(ring, k);
+		const ctx = ring.i32[K + K_CTX]!;
+		if (ctx < CTX_READER) this.checkNesting(ring.i32[K + K_CPU]!, ctx, k);
+		else if (ring.i32[K + K_PC] === 0) {
+			const holder = ring.i32[structI(ring, ring.i32[K + K_STRUCT]!) + S_READER_LOCK]!;
+			if (holder && holder !== k + 1)
+				refuse('EBUSY', `reader_lock is held by the paused context "${this.slots[holder - 1]?.name}"`);
+		}
+	}
+
+	/** Takes one atomic step of slot k. Returns the step record, and whether the op is done. */
+	private stepSlot(k: number): { rec: StepRecord; done: boolean } {
+		const { ring } = this;
+		const K = slotI(ring, k);
+		if (ring.i32[K + K_STATE] === SLOT_READY) {
+			ring.i32[K + K_STATE] = SLOT_RUNNING;
+			if (ring.i32[K + K_CTX]! < CTX_READER) ring.i32[K + K_DEPTH] = this.stackDepth(ring.i32[K + K_CPU]!) + 1;
+		}
+		const writer = ring.i32[K + K_OP] === OP_WRITE;
+		const pc = writer ? stepWriter(this.x, k) : stepReader(this.x, k);
+		const [label, kernel] = (writer ? WRITER_STEPS : READER_STEPS)[pc]!;
+		const done = ring.i32[K + K_PC] === (writer ? W_DONE : RD_DONE);
+		if (done) {
+			ring.i32[K + K_STATE] = SLOT_DONE;
+			ring.i32[K + K_DEPTH] = 0;
+		}
+		return { rec: { ctx: this.slots[k]!.name, label, kernel, note: this.x.note }, done };
+	}
+
+	private stackDepth(cpu: number): number {
+		let d = 0;
+		for (let k = 0; k < MAX_SLOTS; k++) {
+			const K = slotI(this.ring, k);
+			if (this.ring.i32[K + K_STATE] === SLOT_RUNNING && this.ring.i32[K + K_CPU] === cpu)
+				d = Math.max(d, this.ring.i32[K + K_DEPTH]!);
+		}
+		return d;
+	}
+
+	private stepCtx(name: string, n: number): Record<string, unknown> {
+		const k = this.lookup(name);
+		this.checkCanRun(k);
+		const steps: StepRecord[] = [];
+		for (let i = 0; i < n; i++) {
+			const { rec, done } = this.stepSlot(k);
+			steps.push(rec);
+			this.onStep?.(rec);
+			if (done) return { steps, done: true, result: this.finishSlot(k) };
+		}
+		return { steps, done: false };
+	}
+
+	private runToEnd(k: number): Record<string, unknown> {
+		for (let i = 0; i < FINISH_LIMIT; i++) {
+			const { rec, done } = this.stepSlot(k);
+			if (this.onStep) this.onStep(rec);
+			if (done) return this.finishSlot(k);
+		}
+		this.warnings.push({ message: 'context did not finish within the step limit' });
+		return { ok: false };
+	}
+
+	/** The op's result once its context is done; frees the slot. */
+	private finishSlot(k: number): Record<string, unknown> {
+		const { ring } = this;
+		const K = slotI(ring, k);
+		const F = slotF(ring, k);
+		const info = this.slots[k]!;
+		const errno = ring.i32[K + K_ERRNO]!;
+		let res: Record<string, unknown>;
+		if (ring.i32[K + K_OP] === OP_WRITE) {
+			res = errno
+				? { ok: false, errno: ERRNO_BY_CODE[errno], message: WRITE_FAIL_MESSAGES[ring.f64[F + R_RET]!] }
+				: { ts: ring.f64[F + R_TS], len: ring.f64[F + R_LENGTH] };
+		} else if (ring.i32[K + K_OP] === OP_CONSUME) res = { events: info.events };
+		else {
+			const p = info.pages[0];
+			res = p ? { page: hex(p.page, 0, p.page.length), events: pageEvents(p.page), missed: p.missed } : { page: null, events: [] };
+		}
+		freeSlot(ring, k);
+		this.slots[k] = undefined;
+		if (info.name) this.names.delete(info.name);
+		return res;
+	}
+
+	private anyContextOn(cpu: number): boolean {
+		for (let k = 0; k < MAX_SLOTS; k++) {
+			const K = slotI(this.ring, k);
+			const st = this.ring.i32[K + K_STATE]!;
+			if ((st === SLOT_RUNNING || st === SLOT_READY) && this.ring.i32[K + K_CPU] === cpu) return true;
+		}
+		return false;
+	}
+
+	private refuseIfBusy(cpu: number, what: string): void {
+		if (this.anyContextOn(cpu))
+			refuse('EBUSY', `a context is in flight on CPU ${cpu}: ${what} waits for it in the kernel; finish it first`);
+	}
+
+	// ---- whole-buffer operations ---------------------------------------------------------------
+
+	private resize(cpu: number | 'all', subbufs: number): Record<string, unknown> {
+		const { ring } = this;
+		if (subbufs === 0) refuse('EINVAL', 'a buffer needs at least one sub-buffer (buffer_size_kb 0 is refused)');
+		const nr = Math.max(2, subbufs); // ring_buffer_resize: at least two pages
+		if (nr > MAX_SUBBUFS_PER_CPU) refuse('EINVAL', `ringlab simulates at most ${MAX_SUBBUFS_PER_CPU} sub-buffers per CPU`);
+		const cpus = cpu === 'all' ? [...Array(ring.L.cpus).keys()] : [cpu];
+		const structs: number[] = [];
+		for (const c of cpus) {
+			for (let b = 0; b < 2; b++) {
+				const s = structOf(ring, b, c);
+				if (ring.i32[structI(ring, s) + S_NR_PAGES] === 0) continue;
+				if (cpu !== 'all' && ring.i32[structI(ring, s) + S_NR_PAGES] === nr) continue;
+				if (ring.i32[structI(ring, s) + S_MAPPED]! > 0)
+					refuse('EBUSY', `CPU ${c}'s buffer is memory-mapped: it cannot be resized until unmapped`);
+				structs.push(s);
+			}
+			this.refuseIfBusy(c, 'a resize');
+		}
+		this.setRing(resizeStructs(ring, structs, nr));
+		return { subbufs: nr };
+	}
+
+	private subbufOrder(order: number): Record<string, unknown> {
+		const { ring } = this;
+		if (order < 0 || order > MAX_SUBBUF_ORDER)
+			refuse('EINVAL', `sub-buffer order must be 0..${MAX_SUBBUF_ORDER} (4 KiB to 1 MiB sub-buffers)`);
+		if (order === ring.L.order) return {};
+		for (let s = 0; s < 2 * ring.L.cpus; s++)
+			if (ring.i32[structI(ring, s) + S_MAPPED]! > 0)
+				refuse('EBUSY', 'a CPU buffer is memory-mapped: the sub-buffer size cannot change until unmapped');
+		for (let c = 0; c < ring.L.cpus; c++) this.refuseIfBusy(c, 'a sub-buffer order change');
+		this.setRing(setSubbufOrder(ring, order));
+		return {};
+	}
+
+	/** True while recording is on for the live buffer. */
+	get tracingOn(): boolean {
+		return this.ring.i32[H_REC_DISABLED] === 0;
+	}
+}
+
+function hexBytes(h: string): Uint8Array {
+	const out = new Uint8Array(h.length / 2);
+	for (let i = 0; i < out.length; i++) out[i] = parseInt(h.slice(2 * i, 2 * i + 2), 16);
+	return out;
+}
+
+/**
+ * The payload of a write given by size: the CPU's sequence number (little-endian u32, truncated to
+ * the size) then the letters a..z repeated, so every event can be told apart and checked.
+ */
+export function generatedPayload(len: number, seq: number): Uint8Array {
+	const out = new Uint8Array(len);
+	for (let i = 0; i < len; i++) out[i] = i < 4 ? (seq >>> (8 * i)) & 0xff : 0x61 + ((i - 4) % 26);
+	return out;
+}

@@ -1,0 +1,166 @@
+/**
+ * The operations of the scenario format (spec §2, "Operations"): their TypeScript shapes and the
+ * validator that checks a step's fields and reports the JSON path of the first bad one.
+ */
+import { expectBool, expectInt, type RingConfig } from './config';
+import { CTX_NAMES, type CtxName } from './context';
+import { FormatError } from './errors';
+
+export type WriterCtx = 'task' | 'irq' | 'nmi';
+export interface Expectable {
+	expect?: Record<string, unknown>;
+}
+export type WriteStep = {
+	op: 'write';
+	cpu: number;
+	payload?: string;
+	size?: number;
+	ctx?: WriterCtx;
+	at?: number;
+	deltaNs?: number;
+	repeat?: number;
+};
+export type ClockStep = { op: 'clock'; advanceNs?: number; setNs?: number };
+export type ConsumeStep = { op: 'consume'; cpu: number; count?: number };
+export type ReadPageStep = { op: 'readPage'; cpu: number };
+export type ResizeStep = { op: 'resize'; cpu: number | 'all'; subbufs: number };
+export type SubbufOrderStep = { op: 'subbufOrder'; order: number };
+export type ResetStep = { op: 'reset'; cpu: number };
+export type TracingStep = { op: 'tracing'; on: boolean };
+export type SpawnableStep = WriteStep | ConsumeStep | ReadPageStep;
+export type SpawnStep = { op: 'spawn'; as: string; cpu: number; ctx: CtxName; do: SpawnableStep };
+export type StepStep = { op: 'step'; ctx: string; n?: number };
+export type FinishStep = { op: 'finish'; ctx: string };
+
+export type Step = (
+	| WriteStep
+	| ClockStep
+	| ConsumeStep
+	| ReadPageStep
+	| ResizeStep
+	| SubbufOrderStep
+	| ResetStep
+	| TracingStep
+	| SpawnStep
+	| StepStep
+	| FinishStep
+) &
+	Expectable;
+
+export type OpName = Step['op'];
+
+const FIELDS: Record<OpName, readonly string[]> = {
+	write: ['cpu', 'payload', 'size', 'ctx', 'at', 'deltaNs', 'repeat'],
+	clock: ['advanceNs', 'setNs'],
+	consume: ['cpu', 'count'],
+	readPage: ['cpu'],
+	resize: ['cpu', 'subbufs'],
+	subbufOrder: ['order'],
+	reset: ['cpu'],
+	tracing: ['on'],
+	spawn: ['as', 'cpu', 'ctx', 'do'],
+	step: ['ctx', 'n'],
+	finish: ['ctx']
+};
+
+export const OP_NAMES = Object.keys(FIELDS) as OpName[];
+
+function isObject(v: unknown): v is Record<string, unknown> {
+	return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const BIG = 2 ** 53 - 1;
+
+/** Checks one step against the format and the config (CPU numbers); returns it typed. */
+export function validateStep(raw: unknown, path: string, config: RingConfig): Step {
+	if (!isObject(raw)) throw new FormatError(path, 'a step must be an object');
+	const op = raw.op;
+	if (typeof op !== 'string' || !(op in FIELDS))
+		throw new FormatError(`${path}.op`, `unknown op (known: ${OP_NAMES.join(', ')})`);
+	const fields = FIELDS[op as OpName];
+	for (const k of Object.keys(raw)) {
+		if (k !== 'op' && k !== 'expect' && !fields.includes(k))
+			throw new FormatError(`${path}.${k}`, `is not a field of "${op}"`);
+	}
+	if (raw.expect !== undefined && !isObject(raw.expect))
+		throw new FormatError(`${path}.expect`, 'must be an object');
+	const cpu = (req: boolean) => {
+		if (raw.cpu === undefined) {
+			if (req) throw new FormatError(`${path}.cpu`, 'is required');
+			return;
+		}
+		expectInt(raw.cpu, `${path}.cpu`, 0, config.cpus - 1);
+	};
+	const optInt = (k: string, min: number, max: number) => {
+		if (raw[k] !== undefined) expectInt(raw[k], `${path}.${k}`, min, max);
+	};
+	switch (op as OpName) {
+		case 'write': {
+			cpu(true);
+			if (raw.payload !== undefined && raw.size !== undefined)
+				throw new FormatError(`${path}.size`, 'give either payload or size, not both');
+			if (raw.payload !== undefined) {
+				if (typeof raw.payload !== 'string' || !/^([0-9a-fA-F]{2})*$/.test(raw.payload))
+					throw new FormatError(`${path}.payload`, 'must be a hex string of whole bytes');
+			}
+			optInt('size', 0, 2 ** 20);
+			if (raw.ctx !== undefined && raw.ctx !== 'task' && raw.ctx !== 'irq' && raw.ctx !== 'nmi')
+				throw new FormatError(`${path}.ctx`, 'must be "task", "irq" or "nmi"');
+			if (raw.at !== undefined && raw.deltaNs !== undefined)
+				throw new FormatError(`${path}.deltaNs`, 'give either at or deltaNs, not both');
+			optInt('at', 0, BIG);
+			optInt('deltaNs', 0, BIG);
+			optInt('repeat', 1, 1_000_000);
+			break;
+		}
+		case 'clock':
+			if ((raw.advanceNs === undefined) === (raw.setNs === undefined))
+				throw new FormatError(path, 'give exactly one of advanceNs or setNs');
+			optInt('advanceNs', 0, BIG);
+			optInt('setNs', 0, BIG);
+			break;
+		case 'consume':
+			cpu(true);
+			optInt('count', 1, BIG);
+			break;
+		case 'readPage':
+		case 'reset':
+			cpu(true);
+			break;
+		case 'resize':
+			if (raw.cpu !== 'all') cpu(true);
+			expectInt(raw.subbufs, `${path}.subbufs`, 0, BIG);
+			break;
+		case 'subbufOrder':
+			expectInt(raw.order, `${path}.order`, -BIG, BIG);
+			break;
+		case 'tracing':
+			expectBool(raw.on, `${path}.on`);
+			break;
+		case 'spawn': {
+			if (typeof raw.as !== 'string' || raw.as === '') throw new FormatError(`${path}.as`, 'must be a name');
+			cpu(true);
+			if (!CTX_NAMES.includes(raw.ctx as CtxName) || raw.ctx === 'swap' || raw.ctx === 'user')
+				throw new FormatError(`${path}.ctx`, 'must be "task", "irq", "nmi" or "reader"');
+			const inner = validateStep(raw.do, `${path}.do`, config);
+			const writer = raw.ctx !== 'reader';
+			if (writer && inner.op !== 'write')
+				throw new FormatError(`${path}.do.op`, `a ${String(raw.ctx)} context runs a "write"`);
+			if (!writer && inner.op !== 'consume' && inner.op !== 'readPage')
+				throw new FormatError(`${path}.do.op`, 'a reader context runs "consume" or "readPage"');
+			if ('repeat' in inner && inner.repeat !== undefined)
+				throw new FormatError(`${path}.do.repeat`, 'a context runs one operation');
+			if ((inner as { cpu: number }).cpu !== raw.cpu)
+				throw new FormatError(`${path}.do.cpu`, 'must be the context\'s cpu');
+			break;
+		}
+		case 'step':
+			if (typeof raw.ctx !== 'string') throw new FormatError(`${path}.ctx`, 'must be a context name');
+			optInt('n', 1, 1_000_000);
+			break;
+		case 'finish':
+			if (typeof raw.ctx !== 'string') throw new FormatError(`${path}.ctx`, 'must be a context name');
+			break;
+	}
+	return raw as unknown as Step;
+}

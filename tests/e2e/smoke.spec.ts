@@ -1,0 +1,28 @@
+import { expect, test } from '@playwright/test';
+
+test('/ is served cross-origin isolated', async ({ page }) => {
+	const response = await page.goto('/');
+	expect(response?.headers()['cross-origin-opener-policy']).toBe('same-origin');
+	expect(response?.headers()['cross-origin-embedder-policy']).toBe('require-corp');
+	expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+	expect(await page.evaluate(() => typeof SharedArrayBuffer)).toBe('function');
+	await expect(page.getByText('cross-origin isolated: yes')).toBeVisible();
+});
+
+test('Write three times: 3 entries, and the tail page has committed bytes', async ({ page }) => {
+	await page.goto('/');
+	await expect(page.locator('body')).toHaveAttribute('data-engine', 'idle');
+
+	const write = page.getByRole('button', { name: 'Write', exact: true });
+	for (let i = 0; i < 3; i++) await write.click();
+
+	await expect(page.getByTestId('counters-0').locator('[data-counter="entries"]')).toHaveText(
+		'3'
+	);
+	const tail = await page.getByTestId('pointer-0-tail').getAttribute('data-page');
+	expect(tail).not.toBeNull();
+	const commit = await page.getByTestId(`subbuf-0-${tail}`).getAttribute('data-commit');
+	expect(Number(commit)).toBeGreaterThan(0);
+
+	await page.screenshot({ path: 'test-results/smoke.png', fullPage: true });
+});

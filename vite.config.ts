@@ -1,0 +1,42 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import type { Plugin, PreviewServer, ViteDevServer } from 'vite';
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Headers that make the page cross-origin isolated, which SharedArrayBuffer needs.
+ * static/_headers repeats them for static hosts.
+ */
+const isolationHeaders = {
+	'Cross-Origin-Opener-Policy': 'same-origin',
+	'Cross-Origin-Embedder-Policy': 'require-corp'
+} as const;
+
+/**
+ * Adds the isolation headers to every response of `vite dev` and `vite preview`.
+ * Vite's own `server.headers` does not reach SvelteKit's pages, so this registers a
+ * middleware and must come before sveltekit() in the plugin list.
+ */
+function crossOriginIsolation(): Plugin {
+	const addHeaders = (server: ViteDevServer | PreviewServer): void => {
+		server.middlewares.use((_req, res, next) => {
+			for (const [name, value] of Object.entries(isolationHeaders))
+				res.setHeader(name, value);
+			next();
+		});
+	};
+	return {
+		name: 'ringlab:cross-origin-isolation',
+		configureServer: addHeaders,
+		configurePreviewServer: addHeaders
+	};
+}
+
+export default defineConfig({
+	plugins: [crossOriginIsolation(), sveltekit()],
+	// SvelteKit's adapter step always runs long enough to trigger Rolldown's timing report.
+	build: { rolldownOptions: { checks: { bundlerTimings: false } } },
+	test: {
+		include: ['tests/unit/**/*.test.ts'],
+		environment: 'node'
+	}
+});
