@@ -1,8 +1,9 @@
 /**
  * The trace clock. It is part of the state (header word HF_CLOCK_NOW) so a run replays exactly.
- * Every read by a writer (rb_time_stamp) advances it: the first read of a write by the step's `at`
- * or `deltaNs` when given, else by config.clock.stepNs; any further read in the same write (the
- * slow path of __rb_reserve_next reads the clock again) by stepNs, as a real clock would have moved.
+ * The first read by a write (rb_time_stamp) advances it: to the step's `at`, by its `deltaNs`, or
+ * by config.clock.stepNs. Further reads in the same write (the retry after a page crossing, the
+ * slow path of __rb_reserve_next) return the current time: in the simulation no time passes
+ * inside one write, so an event written with `at` gets exactly that time.
  */
 import { HF_CLOCK_NOW, HF_CLOCK_STEP } from './layout';
 import { R_AT, R_CLOCK_READS, R_DELTA_NS } from './context';
@@ -26,8 +27,9 @@ export function readClockFor(ring: Ring, F: number): number {
 	const reads = f64[F + R_CLOCK_READS]!;
 	f64[F + R_CLOCK_READS] = reads + 1;
 	let now = clockNow(ring);
-	if (reads === 0 && f64[F + R_AT]! >= 0) now = Math.max(now, f64[F + R_AT]!);
-	else if (reads === 0 && f64[F + R_DELTA_NS]! >= 0) now += f64[F + R_DELTA_NS]!;
+	if (reads > 0) return now;
+	if (f64[F + R_AT]! >= 0) now = Math.max(now, f64[F + R_AT]!);
+	else if (f64[F + R_DELTA_NS]! >= 0) now += f64[F + R_DELTA_NS]!;
 	else now += clockStep(ring);
 	setClock(ring, now);
 	return now;

@@ -97,6 +97,8 @@ export function allocSlot(ring: Ring): number {
 	return -1;
 }
 
+/** Frees slot k and clears its registers, so a finished context leaves no trace in the state. */
 export function freeSlot(ring: Ring, k: number): void {
+	ring.u8.fill(0, ring.L.slotOff + k * ring.L.slotBytes, ring.L.slotOff + (k + 1) * ring.L.slotBytes);
 	ring.i32[slotI(ring, k) + K_STATE] = SLOT_FREE;
 }

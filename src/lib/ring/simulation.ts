@@ -31,6 +31,7 @@ import {
 	R_LENGTH,
 	R_PAYLOAD_LEN,
 	R_RET,
+	R_SEQ,
 	R_TS,
 	SLOT_DONE,
 	SLOT_READY,
@@ -40,7 +41,7 @@ import {
 	type CtxName
 } from './context';
 import { FormatError, Refusal, refuse, type Errno } from './errors';
-import { H_REC_DISABLED, H_SEQ, MAX_SLOTS, S_MAPPED, S_NR_PAGES, S_READER_LOCK } from './layout';
+import { H_REC_DISABLED, MAX_SLOTS, S_MAPPED, S_NR_PAGES, S_READER_LOCK } from './layout';
 import { describeRing, type RingState } from './describe';
 import { pageEvents, READER_STEPS, RD_DONE, stepReader, hex, type ConsumedEvent, type ReaderExec } from './reader';
 import { createRing, structI, structOf, type Ring } from './ring';
@@ -98,8 +99,9 @@ export class Simulation {
 			note: '',
 			warn: (message) => this.warnings.push({ message }),
 			payload: (k, dst, off) => {
-				const p = this.slots[k]!.payload!;
-				dst.set(p, off);
+				const info = this.slots[k]!;
+				const F = slotF(this.ring, k);
+				dst.set(info.payload ?? generatedPayload(this.ring.f64[F + R_PAYLOAD_LEN]!, this.ring.f64[F + R_SEQ]!), off);
 			},
 			emit: (k, ev) => this.slots[k]!.events.push(ev),
 			emitPage: (k, page, missed) => this.slots[k]!.pages.push({ page, missed })
@@ -187,7 +189,7 @@ export class Simulation {
 				return this.stepCtx(step.ctx, step.n ?? 1);
 			case 'finish': {
 				const k = this.lookup(step.ctx);
-				this.checkCanRun(k);
+				this.checkCanRun(k, true);
 				return this.runToEnd(k);
 			}
 		}
@@ -228,9 +230,7 @@ export class Simulation {
 			f64[F + R_PAYLOAD_LEN] = len;
 			f64[F + R_AT] = step.at ?? -1;
 			f64[F + R_DELTA_NS] = step.deltaNs ?? -1;
-			const seq = i32[H_SEQ + step.cpu]!;
-			i32[H_SEQ + step.cpu] = seq + 1;
-			payload = step.payload !== undefined ? hexBytes(step.payload) : generatedPayload(len, seq);
+			payload = step.payload !== undefined ? hexBytes(step.payload) : null;
 		} else {
 			f64[F + R_COUNT] = step.op === 'consume' ? (step.count ?? -1) : -1;
 		}
@@ -270,12 +270,13 @@ export class Simulation {
 			refuse('EINVAL', `a ${CTX_NAMES[rank]} context cannot interrupt "${topName}" (${topCtx}) on CPU ${cpu}`);
 	}
 
-	private checkCanRun(k: number): void {
+	/** Refuses a step that breaks writer nesting, or a finish that could only spin forever. */
+	private checkCanRun(k: number, finishing: boolean): void {
 		const { ring } = this;
 		const K = slotI(ring, k);
 		const ctx = ring.i32[K + K_CTX]!;
 		if (ctx < CTX_READER) this.checkNesting(ring.i32[K + K_CPU]!, ctx, k);
-		else if (ring.i32[K + K_PC] === 0) {
+		else if (finishing && ring.i32[K + K_PC] === 0) {
 			const holder = ring.i32[structI(ring, ring.i32[K + K_STRUCT]!) + S_READER_LOCK]!;
 			if (holder && holder !== k + 1)
 				refuse('EBUSY', `reader_lock is held by the paused context "${this.slots[holder - 1]?.name}"`);
@@ -313,7 +314,7 @@ export class Simulation {
 
 	private stepCtx(name: string, n: number): Record<string, unknown> {
 		const k = this.lookup(name);
-		this.checkCanRun(k);
+		this.checkCanRun(k, false);
 		const steps: StepRecord[] = [];
 		for (let i = 0; i < n; i++) {
 			const { rec, done } = this.stepSlot(k);

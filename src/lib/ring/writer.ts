@@ -49,6 +49,7 @@ import {
 	R_OLD_WRITE,
 	R_PAYLOAD_LEN,
 	R_RET,
+	R_SEQ,
 	R_TAIL,
 	R_TS,
 	R_TS2,
@@ -66,6 +67,7 @@ import {
 	FL_OVERWRITE,
 	H_FLAGS,
 	H_REC_DISABLED,
+	H_SEQ,
 	S_BUFFER,
 	S_COMMIT_PAGE,
 	S_COMMITS,
@@ -96,7 +98,7 @@ export interface Exec {
 	ring: Ring;
 	/** RB_WARN_ON / WARN_ON_ONCE equivalents: recorded, shown, and frozen on by the host. */
 	warn(message: string): void;
-	/** Fills the payload of the write in slot k into `dst` (length R_PAYLOAD_LEN). */
+	/** Fills the payload of the write in slot k into `dst` (length R_PAYLOAD_LEN; R_SEQ is set). */
 	payload(k: number, dst: Uint8Array, offset: number): void;
 	/** Plain-words sentence about the step just taken. */
 	note: string;
@@ -439,6 +441,10 @@ export function stepWriter(x: Exec, k: number): number {
 				delta = 0;
 			}
 			encodeDataHeader(i32, wi, length, delta);
+			// ringlab: the n-th event written on this CPU, carried by generated payloads
+			const cpu = i32[K + K_CPU]!;
+			f64[F + R_SEQ] = i32[H_SEQ + cpu]!;
+			i32[H_SEQ + cpu] = i32[H_SEQ + cpu]! + 1;
 			addReturn(i32, descI(ring, s, tp) + D_ENTRIES, 1);
 			if (tail === 0) writeTimeStamp(ring, base, ts);
 			f64[SF + SF_ENTRIES_BYTES] = f64[SF + SF_ENTRIES_BYTES]! + f64[F + R_LENGTH]!;

@@ -1,16 +1,16 @@
 // Draws one CPU's page ring as a circle of sub-buffers, the reader page outside it, and the
 // head / tail / commit / reader pointers. Reads an engine snapshot; never runs the engine.
 import { arc, select } from 'd3';
-import type { Simulation } from '$lib/ring';
-
-/** One CPU's state as the engine reports it in `Simulation.final()`. */
-export type CpuState = ReturnType<Simulation['final']>['cpus'][number];
+import type { CpuState } from '$lib/ring';
 
 /** Options of {@link drawPageRing}. */
 export interface PageRingOptions {
-	/** Data bytes one sub-buffer holds (4096 minus its 16-byte header); sets the fill scale. */
-	dataBytes?: number;
+	/** Bytes of one sub-buffer, header included (`RingState.subbufSize`); sets the fill scale. */
+	subbufSize?: number;
 }
+
+/** The sub-buffer header: a 64-bit time stamp and the 64-bit commit field. */
+const SUBBUF_HEADER_BYTES = 16;
 
 type PointerName = 'head' | 'tail' | 'commit' | 'reader';
 
@@ -42,8 +42,10 @@ const COLORS = {
 export function drawPageRing(
 	svg: SVGSVGElement,
 	cpu: CpuState,
-	{ dataBytes = 4080 }: PageRingOptions = {}
+	{ subbufSize = 4096 }: PageRingOptions = {}
 ): void {
+	const dataBytes = subbufSize - SUBBUF_HEADER_BYTES;
+	const ring = fromLowestPage(cpu.ring);
 	const root = select(svg)
 		.attr('viewBox', `0 0 ${WIDTH} ${HEIGHT}`)
 		.attr('role', 'img')
@@ -53,10 +55,10 @@ export function drawPageRing(
 		.attr('font-size', 12);
 	root.selectAll('*').remove();
 
-	const step = (2 * Math.PI) / Math.max(cpu.ring.length, 1);
+	const step = (2 * Math.PI) / Math.max(ring.length, 1);
 	const fillOf = (page: number): number =>
 		Math.min(1, Math.max(0, (cpu.pages[page]?.commit ?? 0) / dataBytes));
-	const slot = (page: number): number => cpu.ring.indexOf(page);
+	const slot = (page: number): number => ring.indexOf(page);
 
 	// The ring: one arc per sub-buffer, in ring order, clockwise from 12 o'clock.
 	const slice = (i: number, outerRadius: number) => ({
@@ -70,7 +72,7 @@ export function drawPageRing(
 		.append('g')
 		.attr('transform', `translate(${CX},${CY})`)
 		.selectAll('g')
-		.data(cpu.ring)
+		.data(ring)
 		.join('g')
 		.attr('data-testid', (page) => `subbuf-${cpu.cpu}-${page}`)
 		.attr('data-commit', (page) => cpu.pages[page]?.commit ?? 0);
@@ -79,10 +81,7 @@ export function drawPageRing(
 		.append('path')
 		.attr('d', (_, i) => ringArc(slice(i, R_OUTER)))
 		.attr('fill', COLORS.page)
-		.attr('stroke', (page) =>
-			cpu.pages[page]?.link === 'NORMAL' ? COLORS.outline : COLORS.head
-		)
-		.attr('stroke-width', (page) => (cpu.pages[page]?.link === 'NORMAL' ? 1 : 2));
+		.attr('stroke', COLORS.outline);
 	pages
 		.append('path')
 		.attr('d', (page, i) => ringArc(slice(i, R_INNER + (R_OUTER - R_INNER) * fillOf(page))))
@@ -154,6 +153,15 @@ export function drawPageRing(
 			.attr('font-weight', 600)
 			.text(`${name} → ${page}`);
 	}
+}
+
+/**
+ * The ring in its own order, rotated to start at its lowest page number: pages keep their place
+ * on the circle while the head moves (the engine lists the ring from the head page).
+ */
+function fromLowestPage(ring: readonly number[]): number[] {
+	const start = ring.indexOf(Math.min(...ring));
+	return start <= 0 ? [...ring] : [...ring.slice(start), ...ring.slice(0, start)];
 }
 
 /** Where the `level`-th pointer mark of a page goes; `slot` -1 means the reader page. */
