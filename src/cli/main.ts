@@ -26,7 +26,10 @@ export function drainRaw(sim: Simulation, cpu: number): Buffer {
 	return Buffer.concat(pages);
 }
 
-export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n')): Promise<number> {
+export function main(
+	argv: string[],
+	out: (s: string) => void = (s) => process.stdout.write(s + '\n')
+): number {
 	const err = (s: string) => process.stderr.write(s + '\n');
 	const [cmd, ...rest] = argv;
 	if (cmd !== 'run') {
@@ -71,19 +74,33 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
 	if (!json && scenario.title) out(`# ${scenario.title}`);
 	const run = runScenario(scenario, {
 		onOutcome: (o) => {
-			if (json) out(JSON.stringify({ step: o.index, op: o.step.op, result: o.result, mismatches: o.mismatches, violations: o.violations }));
+			if (json)
+				out(
+					JSON.stringify({
+						step: o.index,
+						op: o.step.op,
+						result: o.result,
+						mismatches: o.mismatches,
+						violations: o.violations
+					})
+				);
 			else for (const l of formatOutcome(o)) out(l);
 		}
 	});
 	if (json) out(JSON.stringify({ final: run.final }));
 	else {
 		for (const c of run.final.cpus)
-			out(`cpu${c.cpu}: ring ${c.ring.join(' ')} | head ${c.head} tail ${c.tail} commit ${c.commit} reader ${c.reader} | ` +
-				Object.entries(c.counters).map(([k, v]) => `${k} ${v}`).join(', '));
+			out(
+				`cpu${c.cpu}: ring ${c.ring.join(' ')} | head ${c.head} tail ${c.tail} commit ${c.commit} reader ${c.reader} | ` +
+					Object.entries(c.counters)
+						.map(([k, v]) => `${k} ${v}`)
+						.join(', ')
+			);
 	}
 	if (rawDir) {
 		mkdirSync(rawDir, { recursive: true });
-		for (let c = 0; c < run.sim.config.cpus; c++) writeFileSync(join(rawDir, `cpu${c}.raw`), drainRaw(run.sim, c));
+		for (let c = 0; c < run.sim.config.cpus; c++)
+			writeFileSync(join(rawDir, `cpu${c}.raw`), drainRaw(run.sim, c));
 	}
 	if (!run.ok) {
 		err(`ringlab: ${run.failure}`);

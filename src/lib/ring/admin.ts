@@ -117,7 +117,8 @@ function removePages(ring: Ring, s: number, count: number): Int32Array {
 		const entries = i32[descI(ring, s, p) + D_ENTRIES]! & RB_WRITE_MASK;
 		if (entries) {
 			f64[SF + SF_OVERRUN] = f64[SF + SF_OVERRUN]! + entries;
-			f64[SF + SF_ENTRIES_BYTES] = f64[SF + SF_ENTRIES_BYTES]! - readCommitLong(ring, subbufOff(ring, s, p));
+			f64[SF + SF_ENTRIES_BYTES] =
+				f64[SF + SF_ENTRIES_BYTES]! - readCommitLong(ring, subbufOff(ring, s, p));
 			f64[SF + SF_PAGES_LOST]!++;
 		}
 	}

@@ -62,7 +62,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 export function expectInt(v: unknown, path: string, min: number, max: number): number {
-	if (typeof v !== 'number' || !Number.isInteger(v)) throw new FormatError(path, 'must be an integer');
+	if (typeof v !== 'number' || !Number.isInteger(v))
+		throw new FormatError(path, 'must be an integer');
 	if (v < min || v > max) throw new FormatError(path, `must be between ${min} and ${max}`);
 	return v;
 }
@@ -107,11 +108,21 @@ export function validateConfig(input: unknown, path = '$.config'): RingConfig {
 			2,
 			MAX_SUBBUFS_PER_CPU
 		),
-		subbufOrder: expectInt(input.subbufOrder ?? d.subbufOrder, `${path}.subbufOrder`, 0, MAX_SUBBUF_ORDER),
+		subbufOrder: expectInt(
+			input.subbufOrder ?? d.subbufOrder,
+			`${path}.subbufOrder`,
+			0,
+			MAX_SUBBUF_ORDER
+		),
 		overwrite: expectBool(input.overwrite ?? d.overwrite, `${path}.overwrite`),
 		snapshot: expectBool(input.snapshot ?? d.snapshot, `${path}.snapshot`),
 		clock: {
-			startNs: expectInt(clockIn.startNs ?? d.clock.startNs, `${path}.clock.startNs`, 0, 2 ** 53 - 1),
+			startNs: expectInt(
+				clockIn.startNs ?? d.clock.startNs,
+				`${path}.clock.startNs`,
+				0,
+				2 ** 53 - 1
+			),
 			stepNs: expectInt(clockIn.stepNs ?? d.clock.stepNs, `${path}.clock.stepNs`, 0, 2 ** 40)
 		},
 		history: history as HistorySwitch[],

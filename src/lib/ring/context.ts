@@ -90,7 +90,11 @@ export function allocSlot(ring: Ring): number {
 	for (let k = 0; k < MAX_SLOTS; k++) {
 		const ki = slotI(ring, k);
 		if (ring.i32[ki + K_STATE] === SLOT_FREE) {
-			ring.u8.fill(0, ring.L.slotOff + k * ring.L.slotBytes, ring.L.slotOff + (k + 1) * ring.L.slotBytes);
+			ring.u8.fill(
+				0,
+				ring.L.slotOff + k * ring.L.slotBytes,
+				ring.L.slotOff + (k + 1) * ring.L.slotBytes
+			);
 			return k;
 		}
 	}
@@ -99,6 +103,10 @@ export function allocSlot(ring: Ring): number {
 
 /** Frees slot k and clears its registers, so a finished context leaves no trace in the state. */
 export function freeSlot(ring: Ring, k: number): void {
-	ring.u8.fill(0, ring.L.slotOff + k * ring.L.slotBytes, ring.L.slotOff + (k + 1) * ring.L.slotBytes);
+	ring.u8.fill(
+		0,
+		ring.L.slotOff + k * ring.L.slotBytes,
+		ring.L.slotOff + (k + 1) * ring.L.slotBytes
+	);
 	ring.i32[slotI(ring, k) + K_STATE] = SLOT_FREE;
 }

@@ -3,7 +3,13 @@
  * head, the four pointers, every page with its link flag and counts, and the counters by their
  * kernel names. The CLI's `final`, the page's table view and the tests all read this.
  */
-import { BUF_PAGE_HDR_SIZE, RB_MISSED_EVENTS, RB_MISSED_STORED, RB_WRITE_MASK, type LinkFlagName } from './constants';
+import {
+	BUF_PAGE_HDR_SIZE,
+	RB_MISSED_EVENTS,
+	RB_MISSED_STORED,
+	RB_WRITE_MASK,
+	type LinkFlagName
+} from './constants';
 import { decodeRecords } from './format';
 import {
 	COUNTERS,
@@ -117,7 +123,8 @@ export function describeStruct(ring: Ring, s: number, cpu: number): CpuState {
 
 export function describeRing(ring: Ring, buffer = 0): RingState {
 	const cpus: CpuState[] = [];
-	for (let c = 0; c < ring.L.cpus; c++) cpus.push(describeStruct(ring, structOf(ring, buffer, c), c));
+	for (let c = 0; c < ring.L.cpus; c++)
+		cpus.push(describeStruct(ring, structOf(ring, buffer, c), c));
 	return {
 		kernel: ring.i32[2] === 1 ? '6.12' : '6.10',
 		subbufSize: ring.L.subbufSize,
@@ -130,7 +137,13 @@ export function describeRing(ring: Ring, buffer = 0): RingState {
 /** The records of one page (the page inspector), from 0 to its commit. */
 export function pageRecords(ring: Ring, s: number, p: number) {
 	const off = subbufOff(ring, s, p);
-	return decodeRecords(ring.i32, off + BUF_PAGE_HDR_SIZE, 0, commitSize(ring, off), readTimeStamp(ring, off));
+	return decodeRecords(
+		ring.i32,
+		off + BUF_PAGE_HDR_SIZE,
+		0,
+		commitSize(ring, off),
+		readTimeStamp(ring, off)
+	);
 }
 
 void S_HEAD_PAGE;

@@ -31,7 +31,8 @@ export function matchExpect(expected: unknown, actual: unknown, path = 'expect')
 	if (isObject(expected) && isComparison(expected)) {
 		for (const [k, v] of Object.entries(expected)) {
 			if (k === '$ne') {
-				if (JSON.stringify(actual) === JSON.stringify(v)) return [{ path, expected, actual }];
+				if (JSON.stringify(actual) === JSON.stringify(v))
+					return [{ path, expected, actual }];
 			} else if (typeof actual !== 'number' || typeof v !== 'number' || !OPS[k]!(actual, v))
 				return [{ path, expected, actual }];
 		}
@@ -39,10 +40,13 @@ export function matchExpect(expected: unknown, actual: unknown, path = 'expect')
 	}
 	if (isObject(expected)) {
 		if (!isObject(actual)) return [{ path, expected, actual }];
-		return Object.entries(expected).flatMap(([k, v]) => matchExpect(v, actual[k], `${path}.${k}`));
+		return Object.entries(expected).flatMap(([k, v]) =>
+			matchExpect(v, actual[k], `${path}.${k}`)
+		);
 	}
 	if (Array.isArray(expected)) {
-		if (!Array.isArray(actual) || actual.length !== expected.length) return [{ path, expected, actual }];
+		if (!Array.isArray(actual) || actual.length !== expected.length)
+			return [{ path, expected, actual }];
 		return expected.flatMap((v, i) => matchExpect(v, actual[i], `${path}[${i}]`));
 	}
 	return Object.is(expected, actual) || expected === actual ? [] : [{ path, expected, actual }];
@@ -56,8 +60,10 @@ export function checkExpectShape(expected: unknown, path: string): string | null
 		if (dollar.length) {
 			if (dollar.length !== keys.length) return `${path}: do not mix comparisons with fields`;
 			for (const k of keys) {
-				if (!(k in OPS) && k !== '$ne') return `${path}.${k}: unknown comparison (use $gt, $gte, $lt, $lte, $ne)`;
-				if (k !== '$ne' && typeof expected[k] !== 'number') return `${path}.${k}: must be a number`;
+				if (!(k in OPS) && k !== '$ne')
+					return `${path}.${k}: unknown comparison (use $gt, $gte, $lt, $lte, $ne)`;
+				if (k !== '$ne' && typeof expected[k] !== 'number')
+					return `${path}.${k}: must be a number`;
 			}
 			return null;
 		}

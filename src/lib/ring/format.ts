@@ -35,7 +35,7 @@ export function eventLength(length: number): number {
 
 /** Header word of a record: type_len in bits 0-4, time_delta in bits 5-31 (little-endian). */
 export function headerWord(typeLen: number, delta: number): number {
-	return (typeLen | ((delta & TS_MASK) << 5)) | 0;
+	return typeLen | ((delta & TS_MASK) << 5) | 0;
 }
 export function typeLenOf(word: number): number {
 	return word & 0x1f;
@@ -75,7 +75,7 @@ export function encodeTimeRecord(
 		i32[wi + 1] = 0;
 	} else {
 		i32[wi] = headerWord(type, value % 2 ** TS_SHIFT);
-		i32[wi + 1] = Math.floor(value / 2 ** TS_SHIFT) % 2 ** 32 | 0;
+		i32[wi + 1] = (Math.floor(value / 2 ** TS_SHIFT) % 2 ** 32) | 0;
 	}
 }
 
@@ -154,7 +154,14 @@ export function decodeRecords(
 		const delta = deltaOf(w);
 		let len = recordLength(i32, wi);
 		let kind: RecordKind = 'data';
-		const rec: DecodedRecord = { offset: off, kind, typeLen: t, timeDelta: delta, length: 0, ts };
+		const rec: DecodedRecord = {
+			offset: off,
+			kind,
+			typeLen: t,
+			timeDelta: delta,
+			length: 0,
+			ts
+		};
 		if (t === RINGBUF_TYPE_PADDING) {
 			kind = 'padding';
 			if (len < 0) len = end - off;

@@ -47,7 +47,7 @@ function busyCpus(ring: Ring): Set<number> {
 export function countData(ring: Ring, s: number, p: number, from: number, to: number): number {
 	const base = subbufOff(ring, s, p) + BUF_PAGE_HDR_SIZE;
 	let n = 0;
-	for (let off = from; off < to; ) {
+	for (let off = from; off < to;) {
 		const wi = (base + off) >> 2;
 		if (isDataType(typeLenOf(ring.i32[wi]!))) n++;
 		const len = recordLength(ring.i32, wi);
@@ -62,7 +62,13 @@ export function eventsInBuffer(ring: Ring, s: number): number {
 	const SI = structI(ring, s);
 	const rp = ring.i32[SI + S_READER_PAGE]!;
 	const commit = ring.i32[SI + S_COMMIT_PAGE]!;
-	let n = countData(ring, s, rp, ring.i32[descI(ring, s, rp) + D_READ]!, commitSize(ring, subbufOff(ring, s, rp)));
+	let n = countData(
+		ring,
+		s,
+		rp,
+		ring.i32[descI(ring, s, rp) + D_READ]!,
+		commitSize(ring, subbufOff(ring, s, rp))
+	);
 	if (commit === rp) return n;
 	let p = findHeadPageQuiet(ring, s);
 	const nr = ring.i32[SI + S_NR_PAGES]!;
@@ -83,7 +89,8 @@ export function checkInvariants(ring: Ring): Violation[] {
 		const n = ring.i32[SI + S_NR_PAGES]!;
 		if (!n) continue;
 		const cpu = ring.i32[SI + S_CPU]!;
-		const bad = (invariant: string, message: string) => out.push({ cpu, struct: s, invariant, message });
+		const bad = (invariant: string, message: string) =>
+			out.push({ cpu, struct: s, invariant, message });
 		const quiet = !busy.has(cpu);
 		const rp = ring.i32[SI + S_READER_PAGE]!;
 		// The ring is a ring of n pages, the reader page outside it.
@@ -101,31 +108,47 @@ export function checkInvariants(ring: Ring): Violation[] {
 			p = nextPage(ring, s, p);
 		}
 		if (p !== anchor || seen.size !== n) {
-			bad('ring', `following next links from page ${anchor} does not close a ring of ${n} pages`);
+			bad(
+				'ring',
+				`following next links from page ${anchor} does not close a ring of ${n} pages`
+			);
 			continue;
 		}
 		if (seen.has(rp)) bad('reader-outside', `the reader page ${rp} is inside the ring`);
-		if (seen.size + 1 !== n + 1 || rp < 0 || rp > n) bad('pages', 'ring pages and reader page are not all the pages');
+		if (seen.size + 1 !== n + 1 || rp < 0 || rp > n)
+			bad('pages', 'ring pages and reader page are not all the pages');
 		if (quiet) {
 			if (heads !== 1 || updates !== 0)
-				bad('one-head', `expected exactly one HEAD link and no UPDATE, found ${heads} HEAD and ${updates} UPDATE`);
+				bad(
+					'one-head',
+					`expected exactly one HEAD link and no UPDATE, found ${heads} HEAD and ${updates} UPDATE`
+				);
 		} else if (heads + updates === 0) bad('one-head', 'no link carries HEAD or UPDATE');
 		// Commit never past the tail; when quiet, the commit is the tail and covers every write.
 		const tail = ring.i32[SI + S_TAIL_PAGE]!;
 		const commit = ring.i32[SI + S_COMMIT_PAGE]!;
 		if (quiet) {
-			if (commit !== tail) bad('commit-at-tail', `no writer in flight but commit page ${commit} != tail page ${tail}`);
+			if (commit !== tail)
+				bad(
+					'commit-at-tail',
+					`no writer in flight but commit page ${commit} != tail page ${tail}`
+				);
 			else {
 				const w = ring.i32[descI(ring, s, tail) + D_WRITE]! & RB_WRITE_MASK;
 				const c = commitSize(ring, subbufOff(ring, s, tail));
-				if (w > ring.L.capacity || c !== w) bad('commit-at-tail', `tail page ${tail}: write ${w} but commit ${c}`);
+				if (w > ring.L.capacity || c !== w)
+					bad('commit-at-tail', `tail page ${tail}: write ${w} but commit ${c}`);
 			}
 			// Every event accounted for: entries = overrun + read + still in the buffer.
 			const SF = structF(ring, s);
 			const inBuf = eventsInBuffer(ring, s);
-			const unread = ring.f64[SF + SF_ENTRIES]! - ring.f64[SF + SF_OVERRUN]! - ring.f64[SF + SF_READ]!;
+			const unread =
+				ring.f64[SF + SF_ENTRIES]! - ring.f64[SF + SF_OVERRUN]! - ring.f64[SF + SF_READ]!;
 			if (inBuf !== unread)
-				bad('accounting', `entries - overrun - read = ${unread} but ${inBuf} events are in the buffer`);
+				bad(
+					'accounting',
+					`entries - overrun - read = ${unread} but ${inBuf} events are in the buffer`
+				);
 		}
 		// IDs, once assigned, are a permutation of 0..n.
 		const ids = new Set<number>();

@@ -21,7 +21,6 @@ import {
 	K_PC,
 	K_READER,
 	K_STRUCT,
-	OP_CONSUME,
 	OP_READ_PAGE,
 	R_COUNT,
 	R_DONE_COUNT,
@@ -66,7 +65,15 @@ import {
 	SF_READ_BYTES,
 	SF_READ_STAMP
 } from './layout';
-import { findHeadPage, headPageReplace, nextPage, prevPage, setListToHead, setNext, setPrev } from './page-ring';
+import {
+	findHeadPage,
+	headPageReplace,
+	nextPage,
+	prevPage,
+	setListToHead,
+	setNext,
+	setPrev
+} from './page-ring';
 import { descI, structF, structI, subbufOff, type Ring } from './ring';
 import { commitSize, readTimeStamp, writeCommit, writeTimeStamp } from './subbuf';
 import type { Exec } from './writer';
@@ -140,9 +147,14 @@ function updateReadStamp(ring: Ring, s: number, off: number): void {
 	const t = typeLenOf(w);
 	const SF = structF(ring, s);
 	if (t === RINGBUF_TYPE_PADDING) return;
-	if (t === RINGBUF_TYPE_TIME_EXTEND) ring.f64[SF + SF_READ_STAMP] = ring.f64[SF + SF_READ_STAMP]! + timeRecordValue(ring.i32, off >> 2);
+	if (t === RINGBUF_TYPE_TIME_EXTEND)
+		ring.f64[SF + SF_READ_STAMP] =
+			ring.f64[SF + SF_READ_STAMP]! + timeRecordValue(ring.i32, off >> 2);
 	else if (t === RINGBUF_TYPE_TIME_STAMP)
-		ring.f64[SF + SF_READ_STAMP] = fixAbsTs(timeRecordValue(ring.i32, off >> 2), ring.f64[SF + SF_READ_STAMP]!);
+		ring.f64[SF + SF_READ_STAMP] = fixAbsTs(
+			timeRecordValue(ring.i32, off >> 2),
+			ring.f64[SF + SF_READ_STAMP]!
+		);
 	else ring.f64[SF + SF_READ_STAMP] = ring.f64[SF + SF_READ_STAMP]! + deltaOf(w);
 }
 
@@ -268,7 +280,8 @@ export function stepReader(x: ReaderExec, k: number): number {
 			const head = i32[K + K_READER]!;
 			const rp = i32[SI + S_READER_PAGE]!;
 			if (!headPageReplace(ring, s, head, rp)) {
-				x.note = 'The cmpxchg failed: a writer is pushing the head (UPDATE) or moved it. Find the head again.';
+				x.note =
+					'The cmpxchg failed: a writer is pushing the head (UPDATE) or moved it. Find the head again.';
 				next = G_SPIN;
 				break;
 			}
@@ -290,7 +303,8 @@ export function stepReader(x: ReaderExec, k: number): number {
 				f64[SF + SF_LOST_EVENTS] = overwrite - f64[SF + SF_LAST_OVERRUN]!;
 				f64[SF + SF_LAST_OVERRUN] = overwrite;
 				x.note = `Page ${head} is the new reader page; ${f64[SF + SF_LOST_EVENTS]} events were lost since the last swap.`;
-			} else x.note = `Page ${head} is the new reader page; the head moved to ${i32[SI + S_HEAD_PAGE]}.`;
+			} else
+				x.note = `Page ${head} is the new reader page; the head moved to ${i32[SI + S_HEAD_PAGE]}.`;
 			next = G_AGAIN;
 			break;
 		}
@@ -311,7 +325,8 @@ export function stepReader(x: ReaderExec, k: number): number {
 					x.warn('rb_get_reader_page: a writer never moved off the reader page');
 					i32[K + K_READER] = -1;
 				} else {
-					x.note = 'A writer reserved past the end of this page and is still moving the tail: wait.';
+					x.note =
+						'A writer reserved past the end of this page and is still moving the tail: wait.';
 					next = G_WAIT;
 					break;
 				}
@@ -345,15 +360,23 @@ export function stepReader(x: ReaderExec, k: number): number {
 			if (t === RINGBUF_TYPE_TIME_EXTEND || t === RINGBUF_TYPE_TIME_STAMP) {
 				if (t === RINGBUF_TYPE_TIME_STAMP) {
 					const rp = i32[SI + S_READER_PAGE]!;
-					f64[F + R_PEEK_TS] = fixAbsTs(timeRecordValue(i32, off >> 2), readTimeStamp(ring, subbufOff(ring, s, rp)));
+					f64[F + R_PEEK_TS] = fixAbsTs(
+						timeRecordValue(i32, off >> 2),
+						readTimeStamp(ring, subbufOff(ring, s, rp))
+					);
 				}
 				if (++f64[F + R_PEEK_LOOPS]! > 2) x.warn('rb_buffer_peek looped more than twice');
 				advanceReader(ring, s);
-				x.note = t === RINGBUF_TYPE_TIME_EXTEND ? 'Step over a time extend.' : 'Step over an absolute time stamp.';
+				x.note =
+					t === RINGBUF_TYPE_TIME_EXTEND
+						? 'Step over a time extend.'
+						: 'Step over an absolute time stamp.';
 				next = C_EVENT;
 				break;
 			}
-			const ts = f64[F + R_PEEK_TS] ? f64[F + R_PEEK_TS]! : f64[SF + SF_READ_STAMP]! + deltaOf(w);
+			const ts = f64[F + R_PEEK_TS]
+				? f64[F + R_PEEK_TS]!
+				: f64[SF + SF_READ_STAMP]! + deltaOf(w);
 			const dOff = dataOffset(i32, off);
 			const ev: ConsumedEvent = {
 				ts,
@@ -365,7 +388,9 @@ export function stepReader(x: ReaderExec, k: number): number {
 			advanceReader(ring, s);
 			f64[F + R_PEEK_TS] = 0;
 			const done = ++f64[F + R_DONE_COUNT]!;
-			x.note = ev.lost ? `Consumed the event at ${ts} after ${ev.lost} lost events.` : `Consumed the event at ${ts}.`;
+			x.note = ev.lost
+				? `Consumed the event at ${ts} after ${ev.lost} lost events.`
+				: `Consumed the event at ${ts}.`;
 			next = f64[F + R_COUNT]! >= 0 && done >= f64[F + R_COUNT]! ? RD_UNLOCK : C_PEEK;
 			break;
 		}
@@ -415,17 +440,23 @@ function readPageOut(x: ReaderExec, k: number, s: number): void {
 		let rpos = read;
 		while (rpos < commit) {
 			const len = advanceReader(ring, s);
-			out.set(ring.u8.subarray(rOff + BUF_PAGE_HDR_SIZE + rpos, rOff + BUF_PAGE_HDR_SIZE + rpos + len), BUF_PAGE_HDR_SIZE + pos);
+			out.set(
+				ring.u8.subarray(
+					rOff + BUF_PAGE_HDR_SIZE + rpos,
+					rOff + BUF_PAGE_HDR_SIZE + rpos + len
+				),
+				BUF_PAGE_HDR_SIZE + pos
+			);
 			pos += len;
 			rpos = i32[rd + D_READ]!;
 		}
 		outCommit = pos;
-		outI[0] = saveTs % 2 ** 32 | 0;
+		outI[0] = (saveTs % 2 ** 32) | 0;
 		outI[1] = Math.floor(saveTs / 2 ** 32) | 0;
 		x.note = `Copied ${pos} bytes of events out of page ${reader} (it is ${i32[SI + S_MAPPED]! > 0 ? 'mapped' : 'still being written or partly read'}).`;
 	} else {
 		// The whole page leaves: swap it with a spare sub-buffer.
-		f64[SF + SF_READ] = f64[SF + SF_READ]! + i32[rd + D_ENTRIES]! & RB_WRITE_MASK;
+		f64[SF + SF_READ] = (f64[SF + SF_READ]! + i32[rd + D_ENTRIES]!) & RB_WRITE_MASK;
 		f64[SF + SF_READ_BYTES] = f64[SF + SF_READ_BYTES]! + commit;
 		out.set(ring.u8.subarray(rOff, rOff + L.subbufSize));
 		writeCommit(ring, rOff, 0); // rb_init_page of the spare that takes its place
@@ -467,7 +498,11 @@ export function pageEvents(page: Uint8Array): ConsumedEvent[] {
 	const out: ConsumedEvent[] = [];
 	for (const r of decodeRecords(i32, BUF_PAGE_HDR_SIZE, 0, size, ts0)) {
 		if (r.kind !== 'data') continue;
-		out.push({ ts: r.ts, payload: hex(page, BUF_PAGE_HDR_SIZE + r.dataOffset!, r.dataLength!), lost: 0 });
+		out.push({
+			ts: r.ts,
+			payload: hex(page, BUF_PAGE_HDR_SIZE + r.dataOffset!, r.dataLength!),
+			lost: 0
+		});
 	}
 	return out;
 }

@@ -4,7 +4,24 @@
  * context slots are copied; the pages of each struct are copied through a map from old page numbers
  * to new ones (surviving pages are renumbered densely, new pages come after them).
  */
-import { DESC_I32, D_NEXT, D_PREV, H_KERNEL, H_NR_PAGES, H_ORDER, H_SUBBUF_SIZE, S_COMMIT_PAGE, S_DESC_BASE, S_HEAD_PAGE, S_NR_PAGES, S_PAGES, S_READER_PAGE, S_TAIL_PAGE, layoutFor, MAX_SLOTS } from './layout';
+import {
+	DESC_I32,
+	D_NEXT,
+	D_PREV,
+	H_KERNEL,
+	H_NR_PAGES,
+	H_ORDER,
+	H_SUBBUF_SIZE,
+	S_COMMIT_PAGE,
+	S_DESC_BASE,
+	S_HEAD_PAGE,
+	S_NR_PAGES,
+	S_PAGES,
+	S_READER_PAGE,
+	S_TAIL_PAGE,
+	layoutFor,
+	MAX_SLOTS
+} from './layout';
 import { wrapRing, type Ring } from './ring';
 
 /** For each struct: old page -> new page (-1 = freed), and how many pages the struct has after. */
@@ -18,9 +35,16 @@ const POINTERS = [S_HEAD_PAGE, S_TAIL_PAGE, S_COMMIT_PAGE, S_READER_PAGE, S_PAGE
 export function relayout(ring: Ring, plans: StructPlan[], order = ring.L.order): Ring {
 	const old = ring.L;
 	const kernel = ring.i32[H_KERNEL] === 1 ? '6.12' : '6.10';
-	const L = layoutFor(old.cpus, order, plans.map((p) => p.nrPages), kernel);
+	const L = layoutFor(
+		old.cpus,
+		order,
+		plans.map((p) => p.nrPages),
+		kernel
+	);
 	const buf =
-		ring.buf instanceof ArrayBuffer ? new ArrayBuffer(L.totalBytes) : new SharedArrayBuffer(L.totalBytes);
+		ring.buf instanceof ArrayBuffer
+			? new ArrayBuffer(L.totalBytes)
+			: new SharedArrayBuffer(L.totalBytes);
 	const u8 = new Uint8Array(buf);
 	// header, buffer table and structs: same offsets in both layouts
 	u8.set(ring.u8.subarray(0, old.descOff));
@@ -56,7 +80,13 @@ export function relayout(ring: Ring, plans: StructPlan[], order = ring.L.order):
 	// meta pages and context slots
 	for (let s = 0; s < 2 * old.cpus; s++) {
 		const n = Math.min(old.metaPageSize, L.metaPageSize);
-		u8.set(ring.u8.subarray(old.metaOff + s * old.metaPageSize, old.metaOff + s * old.metaPageSize + n), L.metaOff + s * L.metaPageSize);
+		u8.set(
+			ring.u8.subarray(
+				old.metaOff + s * old.metaPageSize,
+				old.metaOff + s * old.metaPageSize + n
+			),
+			L.metaOff + s * L.metaPageSize
+		);
 	}
 	u8.set(ring.u8.subarray(old.slotOff, old.slotOff + MAX_SLOTS * old.slotBytes), L.slotOff);
 	return next;

@@ -51,9 +51,11 @@ export function parseScenario(input: unknown): Scenario {
 	if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
 		throw new FormatError('$', 'a scenario must be a JSON object');
 	const d = doc as Record<string, unknown>;
-	for (const k of Object.keys(d)) if (!TOP_KEYS.has(k)) throw new FormatError(`$.${k}`, 'is not a scenario field');
+	for (const k of Object.keys(d))
+		if (!TOP_KEYS.has(k)) throw new FormatError(`$.${k}`, 'is not a scenario field');
 	if (d.ringlab !== 1) throw new FormatError('$.ringlab', 'must be 1 (the format version)');
-	if (d.title !== undefined && typeof d.title !== 'string') throw new FormatError('$.title', 'must be a string');
+	if (d.title !== undefined && typeof d.title !== 'string')
+		throw new FormatError('$.title', 'must be a string');
 	if (d.description !== undefined && typeof d.description !== 'string')
 		throw new FormatError('$.description', 'must be a string');
 	const config = validateConfig(d.config);
@@ -68,13 +70,16 @@ export function parseScenario(input: unknown): Scenario {
 		}
 		if (step.op === 'spawn') names.add(step.as);
 		if ((step.op === 'step' || step.op === 'finish') && !names.has(step.ctx))
-			throw new FormatError(`${path}.ctx`, `no context "${step.ctx}" is spawned before this step`);
+			throw new FormatError(
+				`${path}.ctx`,
+				`no context "${step.ctx}" is spawned before this step`
+			);
 		return step;
 	});
 	return {
 		ringlab: 1,
-		...(d.title !== undefined ? { title: d.title as string } : {}),
-		...(d.description !== undefined ? { description: d.description as string } : {}),
+		...(d.title !== undefined ? { title: d.title } : {}),
+		...(d.description !== undefined ? { description: d.description } : {}),
 		config,
 		steps
 	};

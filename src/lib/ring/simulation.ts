@@ -43,7 +43,15 @@ import {
 import { FormatError, Refusal, refuse, type Errno } from './errors';
 import { H_REC_DISABLED, MAX_SLOTS, S_MAPPED, S_NR_PAGES, S_READER_LOCK } from './layout';
 import { describeRing, type RingState } from './describe';
-import { pageEvents, READER_STEPS, RD_DONE, stepReader, hex, type ConsumedEvent, type ReaderExec } from './reader';
+import {
+	pageEvents,
+	READER_STEPS,
+	RD_DONE,
+	stepReader,
+	hex,
+	type ConsumedEvent,
+	type ReaderExec
+} from './reader';
 import { createRing, structI, structOf, type Ring } from './ring';
 import { validateStep, type SpawnableStep, type Step } from './steps';
 import { stepWriter, W_DONE, WRITE_FAIL_MESSAGES, WRITER_STEPS } from './writer';
@@ -101,7 +109,14 @@ export class Simulation {
 			payload: (k, dst, off) => {
 				const info = this.slots[k]!;
 				const F = slotF(this.ring, k);
-				dst.set(info.payload ?? generatedPayload(this.ring.f64[F + R_PAYLOAD_LEN]!, this.ring.f64[F + R_SEQ]!), off);
+				dst.set(
+					info.payload ??
+						generatedPayload(
+							this.ring.f64[F + R_PAYLOAD_LEN]!,
+							this.ring.f64[F + R_SEQ]!
+						),
+					off
+				);
 			},
 			emit: (k, ev) => this.slots[k]!.events.push(ev),
 			emitPage: (k, page, missed) => this.slots[k]!.pages.push({ page, missed })
@@ -154,7 +169,9 @@ export class Simulation {
 					if (last.ok === false) failure = last;
 					else written++;
 				}
-				const res = failure ? { ...last, ok: false, errno: failure.errno, message: failure.message } : last;
+				const res = failure
+					? { ...last, ok: false, errno: failure.errno, message: failure.message }
+					: last;
 				return n > 1 ? { ...res, written, dropped: n - written } : res;
 			}
 			case 'consume':
@@ -163,7 +180,11 @@ export class Simulation {
 			case 'clock': {
 				const now = clockNow(this.ring);
 				const target = step.setNs ?? now + step.advanceNs!;
-				if (target < now) refuse('EINVAL', `the trace clock cannot go backwards (now ${now}, asked ${target})`);
+				if (target < now)
+					refuse(
+						'EINVAL',
+						`the trace clock cannot go backwards (now ${now}, asked ${target})`
+					);
 				setClock(this.ring, target);
 				return { now: target };
 			}
@@ -181,7 +202,8 @@ export class Simulation {
 			case 'subbufOrder':
 				return this.subbufOrder(step.order);
 			case 'spawn': {
-				if (this.names.has(step.as)) refuse('EINVAL', `a context named "${step.as}" already exists`);
+				if (this.names.has(step.as))
+					refuse('EINVAL', `a context named "${step.as}" already exists`);
 				this.spawnSlot(step.do, step.ctx, step.as);
 				return { ctx: step.as };
 			}
@@ -202,15 +224,29 @@ export class Simulation {
 		const writer = step.op === 'write';
 		if (writer && step.size === undefined && step.payload === undefined)
 			refuse('EINVAL', 'a write needs a payload or a size');
-		const len = writer ? (step.payload !== undefined ? step.payload.length / 2 : step.size!) : 0;
+		const len = writer
+			? step.payload !== undefined
+				? step.payload.length / 2
+				: step.size!
+			: 0;
 		if (writer && len > ring.L.capacity - 8)
-			refuse('EINVAL', `the event (${len} bytes) is larger than a sub-buffer holds (${ring.L.capacity - 8} bytes)`);
+			refuse(
+				'EINVAL',
+				`the event (${len} bytes) is larger than a sub-buffer holds (${ring.L.capacity - 8} bytes)`
+			);
 		if (writer && step.at !== undefined && step.at < clockNow(ring))
-			refuse('EINVAL', `"at" ${step.at} is before the trace clock (${clockNow(ring)}): the clock cannot go backwards`);
+			refuse(
+				'EINVAL',
+				`"at" ${step.at} is before the trace clock (${clockNow(ring)}): the clock cannot go backwards`
+			);
 		if (!writer) {
 			const s = structOf(ring, 0, step.cpu);
 			const holder = ring.i32[structI(ring, s) + S_READER_LOCK]!;
-			if (holder && !name) refuse('EBUSY', `reader_lock of CPU ${step.cpu} is held by the paused context "${this.slots[holder - 1]?.name}"`);
+			if (holder && !name)
+				refuse(
+					'EBUSY',
+					`reader_lock of CPU ${step.cpu} is held by the paused context "${this.slots[holder - 1]?.name}"`
+				);
 		}
 		if (!name && writer) this.checkNesting(step.cpu, CTX_RANK[ctx]!, -1);
 		const k = allocSlot(ring);
@@ -265,9 +301,15 @@ export class Simulation {
 		const topName = this.slots[top]?.name || 'a writer';
 		const topCtx = CTX_NAMES[ring.i32[slotI(ring, top) + K_CTX]!];
 		if (self >= 0 && ring.i32[slotI(ring, self) + K_STATE] === SLOT_RUNNING)
-			refuse('EINVAL', `"${this.slots[self]!.name}" was interrupted by "${topName}" (${topCtx}), which must finish first`);
+			refuse(
+				'EINVAL',
+				`"${this.slots[self]!.name}" was interrupted by "${topName}" (${topCtx}), which must finish first`
+			);
 		if (rank <= CTX_RANK[topCtx!]!)
-			refuse('EINVAL', `a ${CTX_NAMES[rank]} context cannot interrupt "${topName}" (${topCtx}) on CPU ${cpu}`);
+			refuse(
+				'EINVAL',
+				`a ${CTX_NAMES[rank]} context cannot interrupt "${topName}" (${topCtx}) on CPU ${cpu}`
+			);
 	}
 
 	/** Refuses a step that breaks writer nesting, or a finish that could only spin forever. */
@@ -279,7 +321,10 @@ export class Simulation {
 		else if (finishing && ring.i32[K + K_PC] === 0) {
 			const holder = ring.i32[structI(ring, ring.i32[K + K_STRUCT]!) + S_READER_LOCK]!;
 			if (holder && holder !== k + 1)
-				refuse('EBUSY', `reader_lock is held by the paused context "${this.slots[holder - 1]?.name}"`);
+				refuse(
+					'EBUSY',
+					`reader_lock is held by the paused context "${this.slots[holder - 1]?.name}"`
+				);
 		}
 	}
 
@@ -289,7 +334,8 @@ export class Simulation {
 		const K = slotI(ring, k);
 		if (ring.i32[K + K_STATE] === SLOT_READY) {
 			ring.i32[K + K_STATE] = SLOT_RUNNING;
-			if (ring.i32[K + K_CTX]! < CTX_READER) ring.i32[K + K_DEPTH] = this.stackDepth(ring.i32[K + K_CPU]!) + 1;
+			if (ring.i32[K + K_CTX]! < CTX_READER)
+				ring.i32[K + K_DEPTH] = this.stackDepth(ring.i32[K + K_CPU]!) + 1;
 		}
 		const writer = ring.i32[K + K_OP] === OP_WRITE;
 		const pc = writer ? stepWriter(this.x, k) : stepReader(this.x, k);
@@ -345,12 +391,22 @@ export class Simulation {
 		let res: Record<string, unknown>;
 		if (ring.i32[K + K_OP] === OP_WRITE) {
 			res = errno
-				? { ok: false, errno: ERRNO_BY_CODE[errno], message: WRITE_FAIL_MESSAGES[ring.f64[F + R_RET]!] }
+				? {
+						ok: false,
+						errno: ERRNO_BY_CODE[errno],
+						message: WRITE_FAIL_MESSAGES[ring.f64[F + R_RET]!]
+					}
 				: { ts: ring.f64[F + R_TS], len: ring.f64[F + R_LENGTH] };
 		} else if (ring.i32[K + K_OP] === OP_CONSUME) res = { events: info.events };
 		else {
 			const p = info.pages[0];
-			res = p ? { page: hex(p.page, 0, p.page.length), events: pageEvents(p.page), missed: p.missed } : { page: null, events: [] };
+			res = p
+				? {
+						page: hex(p.page, 0, p.page.length),
+						events: pageEvents(p.page),
+						missed: p.missed
+					}
+				: { page: null, events: [] };
 		}
 		freeSlot(ring, k);
 		this.slots[k] = undefined;
@@ -362,23 +418,35 @@ export class Simulation {
 		for (let k = 0; k < MAX_SLOTS; k++) {
 			const K = slotI(this.ring, k);
 			const st = this.ring.i32[K + K_STATE]!;
-			if ((st === SLOT_RUNNING || st === SLOT_READY) && this.ring.i32[K + K_CPU] === cpu) return true;
+			if ((st === SLOT_RUNNING || st === SLOT_READY) && this.ring.i32[K + K_CPU] === cpu)
+				return true;
 		}
 		return false;
 	}
 
 	private refuseIfBusy(cpu: number, what: string): void {
 		if (this.anyContextOn(cpu))
-			refuse('EBUSY', `a context is in flight on CPU ${cpu}: ${what} waits for it in the kernel; finish it first`);
+			refuse(
+				'EBUSY',
+				`a context is in flight on CPU ${cpu}: ${what} waits for it in the kernel; finish it first`
+			);
 	}
 
 	// ---- whole-buffer operations ---------------------------------------------------------------
 
 	private resize(cpu: number | 'all', subbufs: number): Record<string, unknown> {
 		const { ring } = this;
-		if (subbufs === 0) refuse('EINVAL', 'a buffer needs at least one sub-buffer (buffer_size_kb 0 is refused)');
+		if (subbufs === 0)
+			refuse(
+				'EINVAL',
+				'a buffer needs at least one sub-buffer (buffer_size_kb 0 is refused)'
+			);
 		const nr = Math.max(2, subbufs); // ring_buffer_resize: at least two pages
-		if (nr > MAX_SUBBUFS_PER_CPU) refuse('EINVAL', `ringlab simulates at most ${MAX_SUBBUFS_PER_CPU} sub-buffers per CPU`);
+		if (nr > MAX_SUBBUFS_PER_CPU)
+			refuse(
+				'EINVAL',
+				`ringlab simulates at most ${MAX_SUBBUFS_PER_CPU} sub-buffers per CPU`
+			);
 		const cpus = cpu === 'all' ? [...Array(ring.L.cpus).keys()] : [cpu];
 		const structs: number[] = [];
 		for (const c of cpus) {
@@ -387,7 +455,10 @@ export class Simulation {
 				if (ring.i32[structI(ring, s) + S_NR_PAGES] === 0) continue;
 				if (cpu !== 'all' && ring.i32[structI(ring, s) + S_NR_PAGES] === nr) continue;
 				if (ring.i32[structI(ring, s) + S_MAPPED]! > 0)
-					refuse('EBUSY', `CPU ${c}'s buffer is memory-mapped: it cannot be resized until unmapped`);
+					refuse(
+						'EBUSY',
+						`CPU ${c}'s buffer is memory-mapped: it cannot be resized until unmapped`
+					);
 				structs.push(s);
 			}
 			this.refuseIfBusy(c, 'a resize');
@@ -399,11 +470,17 @@ export class Simulation {
 	private subbufOrder(order: number): Record<string, unknown> {
 		const { ring } = this;
 		if (order < 0 || order > MAX_SUBBUF_ORDER)
-			refuse('EINVAL', `sub-buffer order must be 0..${MAX_SUBBUF_ORDER} (4 KiB to 1 MiB sub-buffers)`);
+			refuse(
+				'EINVAL',
+				`sub-buffer order must be 0..${MAX_SUBBUF_ORDER} (4 KiB to 1 MiB sub-buffers)`
+			);
 		if (order === ring.L.order) return {};
 		for (let s = 0; s < 2 * ring.L.cpus; s++)
 			if (ring.i32[structI(ring, s) + S_MAPPED]! > 0)
-				refuse('EBUSY', 'a CPU buffer is memory-mapped: the sub-buffer size cannot change until unmapped');
+				refuse(
+					'EBUSY',
+					'a CPU buffer is memory-mapped: the sub-buffer size cannot change until unmapped'
+				);
 		for (let c = 0; c < ring.L.cpus; c++) this.refuseIfBusy(c, 'a sub-buffer order change');
 		this.setRing(setSubbufOrder(ring, order));
 		return {};

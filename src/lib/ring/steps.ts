@@ -104,7 +104,12 @@ export function validateStep(raw: unknown, path: string, config: RingConfig): St
 					throw new FormatError(`${path}.payload`, 'must be a hex string of whole bytes');
 			}
 			optInt('size', 0, 2 ** 20);
-			if (raw.ctx !== undefined && raw.ctx !== 'task' && raw.ctx !== 'irq' && raw.ctx !== 'nmi')
+			if (
+				raw.ctx !== undefined &&
+				raw.ctx !== 'task' &&
+				raw.ctx !== 'irq' &&
+				raw.ctx !== 'nmi'
+			)
 				throw new FormatError(`${path}.ctx`, 'must be "task", "irq" or "nmi"');
 			if (raw.at !== undefined && raw.deltaNs !== undefined)
 				throw new FormatError(`${path}.deltaNs`, 'give either at or deltaNs, not both');
@@ -138,28 +143,37 @@ export function validateStep(raw: unknown, path: string, config: RingConfig): St
 			expectBool(raw.on, `${path}.on`);
 			break;
 		case 'spawn': {
-			if (typeof raw.as !== 'string' || raw.as === '') throw new FormatError(`${path}.as`, 'must be a name');
+			if (typeof raw.as !== 'string' || raw.as === '')
+				throw new FormatError(`${path}.as`, 'must be a name');
 			cpu(true);
 			if (!CTX_NAMES.includes(raw.ctx as CtxName) || raw.ctx === 'swap' || raw.ctx === 'user')
 				throw new FormatError(`${path}.ctx`, 'must be "task", "irq", "nmi" or "reader"');
 			const inner = validateStep(raw.do, `${path}.do`, config);
 			const writer = raw.ctx !== 'reader';
 			if (writer && inner.op !== 'write')
-				throw new FormatError(`${path}.do.op`, `a ${String(raw.ctx)} context runs a "write"`);
+				throw new FormatError(
+					`${path}.do.op`,
+					`a ${String(raw.ctx)} context runs a "write"`
+				);
 			if (!writer && inner.op !== 'consume' && inner.op !== 'readPage')
-				throw new FormatError(`${path}.do.op`, 'a reader context runs "consume" or "readPage"');
+				throw new FormatError(
+					`${path}.do.op`,
+					'a reader context runs "consume" or "readPage"'
+				);
 			if ('repeat' in inner && inner.repeat !== undefined)
 				throw new FormatError(`${path}.do.repeat`, 'a context runs one operation');
 			if ((inner as { cpu: number }).cpu !== raw.cpu)
-				throw new FormatError(`${path}.do.cpu`, 'must be the context\'s cpu');
+				throw new FormatError(`${path}.do.cpu`, "must be the context's cpu");
 			break;
 		}
 		case 'step':
-			if (typeof raw.ctx !== 'string') throw new FormatError(`${path}.ctx`, 'must be a context name');
+			if (typeof raw.ctx !== 'string')
+				throw new FormatError(`${path}.ctx`, 'must be a context name');
 			optInt('n', 1, 1_000_000);
 			break;
 		case 'finish':
-			if (typeof raw.ctx !== 'string') throw new FormatError(`${path}.ctx`, 'must be a context name');
+			if (typeof raw.ctx !== 'string')
+				throw new FormatError(`${path}.ctx`, 'must be a context name');
 			break;
 	}
 	return raw as unknown as Step;

@@ -14,7 +14,7 @@ export function readTimeStamp(ring: Ring, off: number): number {
 
 export function writeTimeStamp(ring: Ring, off: number, ts: number): void {
 	const i = off >> 2;
-	ring.i32[i] = ts % 2 ** 32 | 0;
+	ring.i32[i] = (ts % 2 ** 32) | 0;
 	ring.i32[i + 1] = Math.floor(ts / 2 ** 32) | 0;
 }
 

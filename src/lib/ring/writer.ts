@@ -16,7 +16,6 @@ import {
 	RB_EVNT_MIN_SIZE,
 	RB_LEN_TIME_EXTEND,
 	RB_PAGE_HEAD,
-	RB_PAGE_MOVED,
 	RB_PAGE_NORMAL,
 	RB_PAGE_UPDATE,
 	RB_WRITE_INTCNT,
@@ -116,11 +115,14 @@ export const WHY_HEAD_ERROR = 8;
 export const WHY_TOO_BIG = 9;
 export const WRITE_FAIL_MESSAGES: Record<number, string> = {
 	[WHY_RECORD_OFF]: 'recording is off (tracing_on is 0 or the buffer is disabled)',
-	[WHY_CPU_DISABLED]: "this CPU's buffer has recording disabled (a swap or resize is in progress)",
-	[WHY_RECURSION]: 'a writer of the same context is already in flight on this CPU (trace_recursive_lock)',
+	[WHY_CPU_DISABLED]:
+		"this CPU's buffer has recording disabled (a swap or resize is in progress)",
+	[WHY_RECURSION]:
+		'a writer of the same context is already in flight on this CPU (trace_recursive_lock)',
 	[WHY_SWAPPED]: 'the per-CPU buffer was swapped out before the write started committing',
 	[WHY_FULL]: 'the buffer is full and not in overwrite mode: the newest event is dropped',
-	[WHY_COMMIT_OVERRUN]: 'the tail caught up with the commit page: the event is dropped (commit_overrun)',
+	[WHY_COMMIT_OVERRUN]:
+		'the tail caught up with the commit page: the event is dropped (commit_overrun)',
 	[WHY_LOOPS]: 'the reservation was retried 1000 times',
 	[WHY_HEAD_ERROR]: 'the head page could not be moved',
 	[WHY_TOO_BIG]: 'the event is larger than a sub-buffer holds'
@@ -234,7 +236,8 @@ function resetTail(ring: Ring, s: number, tailPage: number, tail: number, length
 	// A padding record with delta 1 up to the end of the page, counted in entries_bytes.
 	i32[ev] = headerWord(RINGBUF_TYPE_PADDING, 1);
 	i32[ev + 1] = bsize - tail - 4;
-	f64[structF(ring, s) + SF_ENTRIES_BYTES] = f64[structF(ring, s) + SF_ENTRIES_BYTES]! + bsize - tail;
+	f64[structF(ring, s) + SF_ENTRIES_BYTES] =
+		f64[structF(ring, s) + SF_ENTRIES_BYTES]! + bsize - tail;
 	addReturn(i32, d + D_WRITE, -(tail + length - bsize));
 }
 
@@ -280,7 +283,8 @@ export function stepWriter(x: Exec, k: number): number {
 			}
 			const bit = recursionBit(i32[K + K_CTX]!);
 			if (i32[nsi + S_RECURSION]! & bit) {
-				x.note = 'A writer of this context is already running on this CPU: recursion refused.';
+				x.note =
+					'A writer of this context is already running on this CPU: recursion refused.';
 				next = fail(x, k, WHY_RECURSION, 1);
 				break;
 			}
@@ -299,7 +303,8 @@ export function stepWriter(x: Exec, k: number): number {
 			if (i32[SI + S_BUFFER] !== i32[K + K_BUFFER]) {
 				i32[SI + S_COMMITTING]!--;
 				i32[SI + S_COMMITS]!--;
-				x.note = 'The per-CPU buffer now belongs to another buffer (swapped): the write fails.';
+				x.note =
+					'The per-CPU buffer now belongs to another buffer (swapped): the write fails.';
 				fail(x, k, WHY_SWAPPED, 1);
 				next = W_UNLOCK_FAIL;
 				break;
@@ -406,7 +411,8 @@ export function stepWriter(x: Exec, k: number): number {
 				x.note = `Nothing came in after our reservation: delta = ${ts2 - after}.`;
 			} else {
 				f64[F + R_DELTA] = 0;
-				x.note = 'Something came in after our reservation: use delta 0 (same time as the event we interrupted).';
+				x.note =
+					'Something came in after our reservation: use delta 0 (same time as the event we interrupted).';
 			}
 			f64[F + R_TS] = ts2;
 			f64[F + R_ADDTS] = f64[F + R_ADDTS]! & ~ADD_FORCE;
@@ -489,7 +495,8 @@ export function stepWriter(x: Exec, k: number): number {
 				x.note = 'We are the outermost writer: move the commit up to the tail.';
 				next = W_SC_LOOP1;
 			} else {
-				x.note = 'A writer below us is still in flight: our commit stays pending until it finishes.';
+				x.note =
+					'A writer below us is still in flight: our commit stays pending until it finishes.';
 				next = W_EC_DEC;
 			}
 			break;
@@ -546,7 +553,8 @@ export function stepWriter(x: Exec, k: number): number {
 		case W_EC_RECHECK:
 			if (i32[SI + S_COMMITS] !== f64[F + R_COMMITS] && i32[SI + S_COMMITTING] === 0) {
 				i32[SI + S_COMMITTING]!++;
-				x.note = 'An interrupt wrote after we moved the commit: committing++ and move it again.';
+				x.note =
+					'An interrupt wrote after we moved the commit: committing++ and move it again.';
 				next = W_EC_SNAP;
 			} else {
 				x.note = 'No interrupt slipped in.';
@@ -591,7 +599,8 @@ export function stepWriter(x: Exec, k: number): number {
 				} else if (cp !== load(i32, SI + S_TAIL_PAGE) && cp === i32[SI + S_READER_PAGE]) {
 					f64[SF + SF_COMMIT_OVERRUN]!++;
 					fail(x, k, WHY_COMMIT_OVERRUN, 1);
-					x.note = 'The commit is still on the reader page: the head cannot be pushed (commit_overrun).';
+					x.note =
+						'The commit is still on the reader page: the head cannot be pushed (commit_overrun).';
 					next = W_MT_RESET_FAIL;
 				} else {
 					x.note = 'The tail leaves the reader page into the ring.';
@@ -612,13 +621,15 @@ export function stepWriter(x: Exec, k: number): number {
 			f64[F + R_TYPE] = type;
 			if (type === RB_PAGE_HEAD) {
 				f64[SF + SF_OVERRUN] = f64[SF + SF_OVERRUN]! + entries;
-				f64[SF + SF_ENTRIES_BYTES] = f64[SF + SF_ENTRIES_BYTES]! - readCommitLong(ring, subbufOff(ring, s, np));
+				f64[SF + SF_ENTRIES_BYTES] =
+					f64[SF + SF_ENTRIES_BYTES]! - readCommitLong(ring, subbufOff(ring, s, np));
 				f64[SF + SF_PAGES_LOST]!++;
 				f64[F + R_ENTRIES] = entries;
 				x.note = `Link ${tp}->${np} is now UPDATE; the ${entries} events on page ${np} are lost (overrun).`;
 				next = W_HP_SET_HEAD;
 			} else if (type === RB_PAGE_UPDATE) {
-				x.note = 'The link is already UPDATE: we interrupted a writer pushing the head; help it.';
+				x.note =
+					'The link is already UPDATE: we interrupted a writer pushing the head; help it.';
 				next = W_HP_SET_HEAD;
 			} else if (type === RB_PAGE_NORMAL) {
 				x.note = 'The link is NORMAL: an interrupt already pushed the head; retry.';
@@ -719,7 +730,8 @@ export function stepWriter(x: Exec, k: number): number {
 			break;
 		case W_MT_AGAIN_RESTART:
 			i32[SI + S_COMMITTING]!++;
-			if (f64[F + R_ADDTS]! & (ADD_FORCE | ADD_EXTEND)) f64[F + R_LENGTH] = f64[F + R_LENGTH]! - RB_LEN_TIME_EXTEND;
+			if (f64[F + R_ADDTS]! & (ADD_FORCE | ADD_EXTEND))
+				f64[F + R_LENGTH] = f64[F + R_LENGTH]! - RB_LEN_TIME_EXTEND;
 			x.note = 'Retry the reservation on the new tail page.';
 			next = W_A;
 			break;

@@ -9,14 +9,14 @@ import { main } from '../../../src/cli/main';
 const dir = join(__dirname, '../../../scenarios');
 const examples = readdirSync(dir).filter((f) => f.endsWith('.json'));
 
-async function run(args: string[]) {
+function run(args: string[]) {
 	const out: string[] = [];
 	let err = '';
 	const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
 		err += String(s);
 		return true;
 	});
-	const code = await main(args, (s) => out.push(s));
+	const code = main(args, (s) => out.push(s));
 	spy.mockRestore();
 	return { code, out, err };
 }
@@ -34,34 +34,44 @@ describe('ringlab run', () => {
 		expect(examples.length).toBeGreaterThanOrEqual(5);
 	});
 
-	test.each(examples)('runs the example %s with exit 0', async (f) => {
-		const r = await run(['run', join(dir, f)]);
+	test.each(examples)('runs the example %s with exit 0', (f) => {
+		const r = run(['run', join(dir, f)]);
 		expect(r.err).toBe('');
 		expect(r.code).toBe(0);
 		expect(r.out.at(-1)).toMatch(/^cpu0: ring /);
 	});
 
-	test('--json prints one object per step, then the final state', async () => {
-		const r = await run(['run', join(dir, 'reader-swap.json'), '--json']);
-		const lines = r.out.map((l) => JSON.parse(l));
+	test('--json prints one object per step, then the final state', () => {
+		const r = run(['run', join(dir, 'reader-swap.json'), '--json']);
+		const lines = r.out.map((l) => JSON.parse(l) as { final: { cpus: unknown[] } });
 		expect(lines).toHaveLength(5);
 		expect(lines[0]).toMatchObject({ step: 0, op: 'write', result: { ok: true } });
-		expect(lines[4].final.cpus[0]).toMatchObject({ reader: 1, counters: { entries: 11, read: 11 } });
+		expect(lines[4]!.final.cpus[0]).toMatchObject({
+			reader: 1,
+			counters: { entries: 11, read: 11 }
+		});
 	});
 
-	test('--raw-dir drains every CPU into cpuN.raw of whole sub-buffers', async () => {
+	test('--raw-dir drains every CPU into cpuN.raw of whole sub-buffers', () => {
 		const raw = mkdtempSync(join(tmpdir(), 'ringlab-raw-'));
-		const p = tmpScenario({ ringlab: 1, config: { cpus: 2 }, steps: [{ op: 'write', cpu: 1, size: 500, repeat: 20 }] });
-		const r = await run(['run', p, '--raw-dir', raw]);
+		const p = tmpScenario({
+			ringlab: 1,
+			config: { cpus: 2 },
+			steps: [{ op: 'write', cpu: 1, size: 500, repeat: 20 }]
+		});
+		const r = run(['run', p, '--raw-dir', raw]);
 		expect(r.code).toBe(0);
 		expect(statSync(join(raw, 'cpu0.raw')).size).toBe(0);
 		const cpu1 = readFileSync(join(raw, 'cpu1.raw'));
 		expect(cpu1.length).toBe(3 * 4096);
 	});
 
-	test('exits 1 and says which field differed when an expectation fails', async () => {
-		const p = tmpScenario({ ringlab: 1, steps: [{ op: 'write', cpu: 0, size: 8, expect: { len: 12 } }] });
-		const r = await run(['run', p]);
+	test('exits 1 and says which field differed when an expectation fails', () => {
+		const p = tmpScenario({
+			ringlab: 1,
+			steps: [{ op: 'write', cpu: 0, size: 8, expect: { len: 12 } }]
+		});
+		const r = run(['run', p]);
 		expect(r.code).toBe(1);
 		expect(r.err).toMatch(/expect\.len expected 12, got 16/);
 	});
@@ -69,19 +79,37 @@ describe('ringlab run', () => {
 	test.each([
 		['{ not json', /at \$: not valid JSON/],
 		[{ ringlab: 2, steps: [] }, /at \$\.ringlab: must be 1/],
-		[{ ringlab: 1, config: { cpus: 9 }, steps: [] }, /at \$\.config\.cpus: must be between 1 and 8/],
-		[{ ringlab: 1, steps: [{ op: 'write', cpu: 0, size: 8 }, { op: 'write', cpu: 3, size: 8 }] }, /at \$\.steps\[1\]\.cpu/],
-		[{ ringlab: 1, steps: [{ op: 'step', ctx: 'x' }] }, /at \$\.steps\[0\]\.ctx: no context "x"/],
-		[{ ringlab: 1, steps: [{ op: 'write', cpu: 0, size: 8, expect: { ts: { $near: 1 } } }] }, /\$near: unknown comparison/]
-	])('exits 2 for a malformed scenario (%#) and names the JSON path', async (doc, msg) => {
-		const r = await run(['run', tmpScenario(doc)]);
+		[
+			{ ringlab: 1, config: { cpus: 9 }, steps: [] },
+			/at \$\.config\.cpus: must be between 1 and 8/
+		],
+		[
+			{
+				ringlab: 1,
+				steps: [
+					{ op: 'write', cpu: 0, size: 8 },
+					{ op: 'write', cpu: 3, size: 8 }
+				]
+			},
+			/at \$\.steps\[1\]\.cpu/
+		],
+		[
+			{ ringlab: 1, steps: [{ op: 'step', ctx: 'x' }] },
+			/at \$\.steps\[0\]\.ctx: no context "x"/
+		],
+		[
+			{ ringlab: 1, steps: [{ op: 'write', cpu: 0, size: 8, expect: { ts: { $near: 1 } } }] },
+			/\$near: unknown comparison/
+		]
+	])('exits 2 for a malformed scenario (%#) and names the JSON path', (doc, msg) => {
+		const r = run(['run', tmpScenario(doc)]);
 		expect(r.code).toBe(2);
 		expect(r.err).toMatch(msg);
 	});
 
-	test('exits 2 with usage for bad arguments', async () => {
-		expect((await run([])).code).toBe(2);
-		expect((await run(['run'])).code).toBe(2);
-		expect((await run(['run', 'a.json', 'b.json'])).code).toBe(2);
+	test('exits 2 with usage for bad arguments', () => {
+		expect(run([]).code).toBe(2);
+		expect(run(['run']).code).toBe(2);
+		expect(run(['run', 'a.json', 'b.json']).code).toBe(2);
 	});
 });

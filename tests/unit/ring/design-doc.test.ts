@@ -7,7 +7,7 @@ import { Driver } from './helpers';
 const BIG = 1000; // a 1008-byte record: four fill a 4080-byte data area, the fifth crosses
 
 describe('ring-buffer-design.rst scenarios', () => {
-	test('1. basic reader swap: the reader page takes the head page\'s place in the ring', () => {
+	test("1. basic reader swap: the reader page takes the head page's place in the ring", () => {
 		const d = new Driver({ subbufsPerCpu: 3 });
 		for (let i = 0; i < 5; i++) d.write(BIG);
 		d.expectPointers({ head: 1, tail: 2, commit: 2, reader: 0 });
@@ -123,7 +123,7 @@ describe('ring-buffer-design.rst scenarios', () => {
 		d.stepThrough('r', 'find the head page');
 		d.step('r'); // reader page next -> HEAD
 		expect(d.step('r')).toMatch(/^cmpxchg link into head/);
-		expect(d.sim.apply({ op: 'step', ctx: 'r' }).steps).toMatchObject([{ label: expect.stringMatching(/^find the head/) }]);
+		expect(d.step('r')).toMatch(/^find the head/); // the cmpxchg failed: find the head again
 		d.finish('w'); // the writer completes the push: the head is page 2 now
 		d.finish('r');
 		d.expectPointers({ reader: 2 });
@@ -220,7 +220,12 @@ describe('ring-buffer-design.rst scenarios', () => {
 			d.spawnWriter(`n${i}`, 'nmi', BIG); // fill B and cross into C: push B -H-> C on to C -H-> D
 			d.finish(`n${i}`);
 		}
-		expect([d.link(4), d.link(1), d.link(2), d.cpu.tail]).toEqual(['UPDATE', 'NORMAL', 'HEAD', 2]);
+		expect([d.link(4), d.link(1), d.link(2), d.cpu.tail]).toEqual([
+			'UPDATE',
+			'NORMAL',
+			'HEAD',
+			2
+		]);
 		d.finish('w2');
 		d.stepThrough('w1', 'cmpxchg next link NORMAL -> HEAD');
 		expect([d.link(1), d.link(2)]).toEqual(['HEAD', 'HEAD']); // two HEAD flags, for a moment

@@ -13,7 +13,14 @@ interface Ev {
 }
 
 /** The sequence number a generated payload carries in its first four bytes. */
-const seqOf = (e: Ev) => parseInt(e.payload.slice(6, 8) + e.payload.slice(4, 6) + e.payload.slice(2, 4) + e.payload.slice(0, 2), 16);
+const seqOf = (e: Ev) =>
+	parseInt(
+		e.payload.slice(6, 8) +
+			e.payload.slice(4, 6) +
+			e.payload.slice(2, 4) +
+			e.payload.slice(0, 2),
+		16
+	);
 
 class Tracker {
 	written: number[] = [];
@@ -56,8 +63,22 @@ class Tracker {
 
 const op = (cpus: number) =>
 	fc.oneof(
-		{ weight: 6, arbitrary: fc.record({ op: fc.constant('write'), cpu: fc.nat(cpus - 1), size: fc.integer({ min: 4, max: 300 }) }) },
-		{ weight: 1, arbitrary: fc.record({ op: fc.constant('write'), cpu: fc.nat(cpus - 1), size: fc.integer({ min: 4, max: 4072 }) }) },
+		{
+			weight: 6,
+			arbitrary: fc.record({
+				op: fc.constant('write'),
+				cpu: fc.nat(cpus - 1),
+				size: fc.integer({ min: 4, max: 300 })
+			})
+		},
+		{
+			weight: 1,
+			arbitrary: fc.record({
+				op: fc.constant('write'),
+				cpu: fc.nat(cpus - 1),
+				size: fc.integer({ min: 4, max: 4072 })
+			})
+		},
 		{
 			weight: 1,
 			arbitrary: fc.record({
@@ -67,7 +88,14 @@ const op = (cpus: number) =>
 				deltaNs: fc.integer({ min: 0, max: 2 ** 30 })
 			})
 		},
-		{ weight: 2, arbitrary: fc.record({ op: fc.constant('consume'), cpu: fc.nat(cpus - 1), count: fc.integer({ min: 1, max: 8 }) }) },
+		{
+			weight: 2,
+			arbitrary: fc.record({
+				op: fc.constant('consume'),
+				cpu: fc.nat(cpus - 1),
+				count: fc.integer({ min: 1, max: 8 })
+			})
+		},
 		{ weight: 1, arbitrary: fc.record({ op: fc.constant('consume'), cpu: fc.nat(cpus - 1) }) }
 	);
 
@@ -75,7 +103,11 @@ describe('random operation sequences', () => {
 	test('keep every invariant and account for every event', () => {
 		fc.assert(
 			fc.property(
-				fc.record({ cpus: fc.integer({ min: 1, max: 2 }), subbufsPerCpu: fc.integer({ min: 2, max: 5 }), overwrite: fc.boolean() }),
+				fc.record({
+					cpus: fc.integer({ min: 1, max: 2 }),
+					subbufsPerCpu: fc.integer({ min: 2, max: 5 }),
+					overwrite: fc.boolean()
+				}),
 				fc.array(op(2), { maxLength: 120 }),
 				(config, ops) => {
 					const sim = new Simulation(config);
@@ -87,9 +119,11 @@ describe('random operation sequences', () => {
 						else t.consumed(o.cpu, r);
 						expect(checkInvariants(sim.ring)).toEqual([]);
 					}
-					for (let c = 0; c < config.cpus; c++) t.consumed(c, sim.apply({ op: 'consume', cpu: c }));
+					for (let c = 0; c < config.cpus; c++)
+						t.consumed(c, sim.apply({ op: 'consume', cpu: c }));
 					t.check(sim, config.overwrite);
-					for (const c of sim.state().cpus) expect(c.counters.entries - c.counters.overrun - c.counters.read).toBe(0);
+					for (const c of sim.state().cpus)
+						expect(c.counters.entries - c.counters.overrun - c.counters.read).toBe(0);
 				}
 			),
 			{ numRuns: 150, seed: 42 }
@@ -101,9 +135,17 @@ describe('random operation sequences', () => {
 			fc.property(
 				fc.array(
 					fc.oneof(
-						fc.record({ op: fc.constant('write'), cpu: fc.constant(0), size: fc.integer({ min: 1, max: 2000 }) }),
+						fc.record({
+							op: fc.constant('write'),
+							cpu: fc.constant(0),
+							size: fc.integer({ min: 1, max: 2000 })
+						}),
 						fc.record({ op: fc.constant('readPage'), cpu: fc.constant(0) }),
-						fc.record({ op: fc.constant('resize'), cpu: fc.constant(0), subbufs: fc.integer({ min: 1, max: 7 }) }),
+						fc.record({
+							op: fc.constant('resize'),
+							cpu: fc.constant(0),
+							subbufs: fc.integer({ min: 1, max: 7 })
+						}),
 						fc.record({ op: fc.constant('reset'), cpu: fc.constant(0) })
 					),
 					{ maxLength: 80 }
@@ -129,7 +171,10 @@ describe('random schedules of nested contexts', () => {
 	test('keep the invariants after every atomic step and account for every event', () => {
 		fc.assert(
 			fc.property(
-				fc.record({ subbufsPerCpu: fc.integer({ min: 2, max: 4 }), overwrite: fc.boolean() }),
+				fc.record({
+					subbufsPerCpu: fc.integer({ min: 2, max: 4 }),
+					overwrite: fc.boolean()
+				}),
 				fc.array(fc.nat(1000), { minLength: 1, maxLength: 300 }),
 				fc.array(fc.integer({ min: 4, max: 1500 }), { minLength: 1, maxLength: 20 }),
 				(config, choices, sizes) => {
@@ -153,7 +198,10 @@ describe('random schedules of nested contexts', () => {
 						if (top) moves.push(() => stepOne(top));
 						for (const [name, c] of live) {
 							if (c.ctx === 'reader') moves.push(() => stepOne(name));
-							else if (!c.started && (!top || rank[c.ctx]! > rank[live.get(top)!.ctx]!))
+							else if (
+								!c.started &&
+								(!top || rank[c.ctx]! > rank[live.get(top)!.ctx]!)
+							)
 								moves.push(() => {
 									c.started = true;
 									stack.push(name);
@@ -161,11 +209,16 @@ describe('random schedules of nested contexts', () => {
 								});
 						}
 						if (live.size < 6) {
-							const ctx = (['task', 'irq', 'nmi', 'reader'] as const)[choice % 4];
+							const ctx = (['task', 'irq', 'nmi', 'reader'] as const)[choice % 4]!;
 							moves.push(() => {
 								const name = `c${n++}`;
-								const d = ctx === 'reader' ? { op: 'consume', cpu: 0, count: 1 + (choice % 3) } : { op: 'write', cpu: 0, size: sizes[n % sizes.length] };
-								expect(sim.apply({ op: 'spawn', as: name, cpu: 0, ctx, do: d }).ok).toBe(true);
+								const d =
+									ctx === 'reader'
+										? { op: 'consume', cpu: 0, count: 1 + (choice % 3) }
+										: { op: 'write', cpu: 0, size: sizes[n % sizes.length] };
+								expect(
+									sim.apply({ op: 'spawn', as: name, cpu: 0, ctx, do: d }).ok
+								).toBe(true);
 								live.set(name, { ctx, started: false });
 							});
 						}
@@ -182,14 +235,16 @@ describe('random schedules of nested contexts', () => {
 						const name = stack.at(-1)!;
 						record(name, sim.apply({ op: 'finish', ctx: name }));
 					}
-					for (const [name] of [...live]) record(name, sim.apply({ op: 'finish', ctx: name }));
+					for (const [name] of [...live])
+						record(name, sim.apply({ op: 'finish', ctx: name }));
 					t.consumed(0, sim.apply({ op: 'consume', cpu: 0 }));
 					expect(checkInvariants(sim.ring)).toEqual([]);
 					const k = sim.state().cpus[0]!.counters;
 					expect(k.entries).toBe(t.written[0]);
 					expect(k.read).toBe(t.read[0]!.length);
 					expect(k.entries - k.overrun - k.read).toBe(0);
-					for (const w of sim.apply({ op: 'consume', cpu: 0 }).warnings) expect(w).toBeUndefined();
+					for (const w of sim.apply({ op: 'consume', cpu: 0 }).warnings)
+						expect(w).toBeUndefined();
 				}
 			),
 			{ numRuns: 200, seed: 1 }

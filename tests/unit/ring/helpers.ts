@@ -23,10 +23,19 @@ export class Driver {
 		return ok(this.sim.apply({ op: 'write', cpu: 0, size, ...extra }));
 	}
 	spawnWriter(name: string, ctx: 'task' | 'irq' | 'nmi', size: number) {
-		return ok(this.sim.apply({ op: 'spawn', as: name, cpu: 0, ctx, do: { op: 'write', cpu: 0, size } }));
+		return ok(
+			this.sim.apply({
+				op: 'spawn',
+				as: name,
+				cpu: 0,
+				ctx,
+				do: { op: 'write', cpu: 0, size }
+			})
+		);
 	}
 	spawnReader(name: string, count?: number) {
-		const d = count === undefined ? { op: 'consume', cpu: 0 } : { op: 'consume', cpu: 0, count };
+		const d =
+			count === undefined ? { op: 'consume', cpu: 0 } : { op: 'consume', cpu: 0, count };
 		return ok(this.sim.apply({ op: 'spawn', as: name, cpu: 0, ctx: 'reader', do: d }));
 	}
 	step(name: string) {

@@ -16,7 +16,13 @@ function busySim(): Simulation {
 	sim.apply({ op: 'step', ctx: 'r' }); // r holds CPU 1's reader_lock
 	sim.apply({ op: 'spawn', as: 'w', cpu: 0, ctx: 'irq', do: { op: 'write', cpu: 0, size: 8 } });
 	sim.apply({ op: 'step', ctx: 'w', n: 3 }); // an IRQ writer in flight on CPU 0
-	sim.apply({ op: 'spawn', as: 'idle', cpu: 0, ctx: 'task', do: { op: 'write', cpu: 0, size: 8 } });
+	sim.apply({
+		op: 'spawn',
+		as: 'idle',
+		cpu: 0,
+		ctx: 'task',
+		do: { op: 'write', cpu: 0, size: 8 }
+	});
 	return sim;
 }
 
@@ -40,9 +46,21 @@ const cases: [name: string, step: unknown, errno: string][] = [
 	['reset while a writer is in flight', { op: 'reset', cpu: 0 }, 'EBUSY'],
 	['step an unknown context', { op: 'step', ctx: 'nobody' }, 'EINVAL'],
 	['step a writer interrupted by a nested one', { op: 'step', ctx: 'idle' }, 'EINVAL'],
-	['finish a reader that waits for a lock held by a paused reader', { op: 'finish', ctx: 'r2' }, 'EBUSY'],
-	['spawn with a name in use', { op: 'spawn', as: 'w', cpu: 0, ctx: 'nmi', do: { op: 'write', cpu: 0, size: 8 } }, 'EINVAL'],
-	['spawn a reader that writes', { op: 'spawn', as: 'x', cpu: 0, ctx: 'reader', do: { op: 'write', cpu: 0, size: 8 } }, 'EINVAL'],
+	[
+		'finish a reader that waits for a lock held by a paused reader',
+		{ op: 'finish', ctx: 'r2' },
+		'EBUSY'
+	],
+	[
+		'spawn with a name in use',
+		{ op: 'spawn', as: 'w', cpu: 0, ctx: 'nmi', do: { op: 'write', cpu: 0, size: 8 } },
+		'EINVAL'
+	],
+	[
+		'spawn a reader that writes',
+		{ op: 'spawn', as: 'x', cpu: 0, ctx: 'reader', do: { op: 'write', cpu: 0, size: 8 } },
+		'EINVAL'
+	],
 	['an unknown op', { op: 'format' }, 'EINVAL'],
 	['a step that is not an object', 42, 'EINVAL'],
 	['an unknown field', { op: 'tracing', on: true, colour: 'red' }, 'EINVAL']
