@@ -14,11 +14,15 @@ import {
 	D_REAL_END,
 	D_WRITE,
 	H_REC_DISABLED,
+	S_BUFFER,
 	S_COMMIT_PAGE,
+	S_CPU,
+	STRUCT_I32,
 	S_COMMITS,
 	S_COMMITTING,
 	S_CNT,
 	S_HEAD_PAGE,
+	S_MAPPED,
 	S_NR_PAGES,
 	S_PAGES,
 	S_READER_PAGE,
@@ -30,6 +34,7 @@ import {
 } from './layout';
 import { nextPage, nextWord, prevPage, setNext, setPrev } from './page-ring';
 import { relayout, type StructPlan } from './relayout';
+import { updateMetaPage } from './meta-page';
 import { descI, initStruct, structF, structI, subbufOff, type Ring } from './ring';
 import { readCommitLong, writeCommit } from './subbuf';
 
@@ -75,6 +80,7 @@ export function resetCpu(ring: Ring, s: number): void {
 	// rb_head_page_activate
 	const prev = prevPage(ring, s, anchor);
 	setNext(ring, s, prev, anchor, RB_PAGE_HEAD);
+	if (i32[SI + S_MAPPED]) updateMetaPage(ring, s);
 }
 
 /** The plan that keeps every struct as it is. */
@@ -195,9 +201,9 @@ export function setSubbufOrder(ring: Ring, order: number): Ring {
 		for (let c = 0; c < next.L.cpus; c++) {
 			const s = b * next.L.cpus + c;
 			const SI = structI(next, s);
-			const buffer = next.i32[SI + 9]!; // S_BUFFER survives: it names the owning buffer
+			const buffer = next.i32[SI + S_BUFFER]!; // it names the owning buffer
 			next.f64.fill(0, structF(next, s), structF(next, s) + STRUCT_F64);
-			next.i32.fill(0, SI, SI + 24);
+			next.i32.fill(0, SI, SI + STRUCT_I32);
 			initStruct(next, s, buffer, c);
 		}
 	return next;
@@ -207,4 +213,22 @@ export function setSubbufOrder(ring: Ring, order: number): Ring {
 export function setTracing(ring: Ring, on: boolean, buffer = 0): void {
 	const i = H_REC_DISABLED + buffer;
 	ring.i32[i] = on ? ring.i32[i]! & ~RB_BUFFER_OFF : ring.i32[i]! | RB_BUFFER_OFF;
+}
+
+/** Replaces `structs` with freshly allocated ones of `sizes` pages (rb_allocate_cpu_buffer). */
+export function allocateStructs(ring: Ring, structs: number[], sizes: number[]): Ring {
+	const plans = keepAll(ring);
+	const owners = structs.map((s) => [
+		ring.i32[structI(ring, s) + S_BUFFER]!,
+		ring.i32[structI(ring, s) + S_CPU]!
+	]);
+	structs.forEach((s, i) => (plans[s] = { map: null, nrPages: sizes[i]! }));
+	const next = relayout(ring, plans);
+	structs.forEach((s, i) => {
+		const SI = structI(next, s);
+		next.f64.fill(0, structF(next, s), structF(next, s) + STRUCT_F64);
+		next.i32.fill(0, SI, SI + STRUCT_I32);
+		initStruct(next, s, owners[i]![0]!, owners[i]![1]!);
+	});
+	return next;
 }

@@ -36,6 +36,7 @@ export const H_REC_DISABLED = 7; // buffer->record_disabled, two words (buffer 0
 export const H_SNAPSHOT_ALLOCATED = 9;
 export const H_FAULT_ALLOCS = 10;
 export const H_HISTORY = 11; // bit 0: swap-from-remote-cpu
+export const H_FAULT_AFTER = 41; // allocations that succeed before the injected failures
 export const H_RNG = 12;
 export const H_STEPS_LO = 13;
 export const H_STEPS_HI = 14;

@@ -11,6 +11,7 @@ import { PAGE_SIZE } from './constants';
 import { refuse } from './errors';
 import {
 	D_ID,
+	H_FAULT_AFTER,
 	H_FAULT_ALLOCS,
 	H_KERNEL,
 	H_SNAPSHOT_REFS,
@@ -55,6 +56,10 @@ export function is612(ring: Ring): boolean {
 
 /** An allocation that fault injection may fail (the `fault` op). */
 function allocate(ring: Ring): boolean {
+	if (ring.i32[H_FAULT_AFTER]! > 0) {
+		ring.i32[H_FAULT_AFTER] = ring.i32[H_FAULT_AFTER]! - 1;
+		return true;
+	}
 	if (ring.i32[H_FAULT_ALLOCS]! > 0) {
 		ring.i32[H_FAULT_ALLOCS] = ring.i32[H_FAULT_ALLOCS]! - 1;
 		return false;
@@ -99,7 +104,12 @@ function freeMapping(ring: Ring, s: number): void {
 }
 
 /** __rb_map_vma: checks the VMA and lists its pages. Throws a Refusal. */
-function mapVma(ring: Ring, s: number, req: MapRequest): VmaPage[] {
+function mapVma(
+	ring: Ring,
+	s: number,
+	req: MapRequest,
+	warn: (message: string) => void
+): VmaPage[] {
 	if (req.prot !== 'r' || req.flags !== 'shared')
 		refuse(
 			'EPERM',
@@ -147,11 +157,13 @@ function mapVma(ring: Ring, s: number, req: MapRequest): VmaPage[] {
 	}
 	const table = idTable(ring, s);
 	while (pages.length < vmaPages) {
-		if (id >= nrSubbufs)
+		if (id >= nrSubbufs) {
+			warn('__rb_map_vma: sub-buffer ID past nr_subbufs (WARN_ON_ONCE)');
 			refuse(
 				'EINVAL',
 				`the mapping reaches past the last sub-buffer (ID ${id} of ${nrSubbufs})`
 			);
+		}
 		for (let sub = 0; sub < subbufPages && pages.length < vmaPages; sub++)
 			pages.push({ kind: 'data', page: table[id]!, id, sub });
 		id++;
@@ -166,8 +178,9 @@ function mapVma(ring: Ring, s: number, req: MapRequest): VmaPage[] {
 export function mapBuffer(
 	ring: Ring,
 	s: number,
-	req: MapRequest
-): { pages: VmaPage[]; warning?: string } {
+	req: MapRequest,
+	warn: (message: string) => void
+): { pages: VmaPage[] } {
 	if (req.prot === 'rw' && req.open === 'r')
 		refuse(
 			'EACCES',
@@ -183,7 +196,7 @@ export function mapBuffer(
 		refuse('EBUSY', 'the instance is mapped UINT_MAX times');
 	const SI = structI(ring, s);
 	if (ring.i32[SI + S_MAPPED] !== 0) {
-		const pages = mapVma(ring, s, req);
+		const pages = mapVma(ring, s, req, warn);
 		if (ring.i32[SI + S_MAPPED]! >>> 0 === UINT_MAX)
 			refuse('EBUSY', 'this CPU buffer is mapped UINT_MAX times');
 		ring.i32[SI + S_MAPPED] = ring.i32[SI + S_MAPPED]! + 1;
@@ -204,7 +217,7 @@ export function mapBuffer(
 	ring.i32[SI + S_RESIZE_DISABLED] = ring.i32[SI + S_RESIZE_DISABLED]! + 1;
 	setupIds(ring, s);
 	try {
-		const pages = mapVma(ring, s, req);
+		const pages = mapVma(ring, s, req, warn);
 		ring.i32[SI + S_MAPPED] = 1;
 		ring.i32[H_TR_MAPPED] = ring.i32[H_TR_MAPPED]! + 1;
 		return { pages };

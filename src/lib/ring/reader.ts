@@ -21,6 +21,7 @@ import {
 	K_PC,
 	K_READER,
 	K_STRUCT,
+	OP_GET_READER,
 	OP_READ_PAGE,
 	R_COUNT,
 	R_DONE_COUNT,
@@ -75,7 +76,8 @@ import {
 	setPrev
 } from './page-ring';
 import { descI, structF, structI, subbufOff, type Ring } from './ring';
-import { commitSize, readTimeStamp, writeCommit, writeTimeStamp } from './subbuf';
+import { commitSize, readCommit, readTimeStamp, writeCommit, writeTimeStamp } from './subbuf';
+import { updateMetaPage } from './meta-page';
 import type { Exec } from './writer';
 
 /** An event as a consuming reader returns it. */
@@ -108,6 +110,9 @@ export const RP_PAGE = 11;
 export const RP_COPY = 12;
 export const RD_UNLOCK = 13;
 export const RD_DONE = 14;
+export const GR_CONSUME = 15;
+export const GR_SWAPPED = 16;
+export const GR_OUT = 17;
 
 export const READER_STEPS: readonly (readonly [label: string, kernel: string])[] = [
 	['take reader_lock', 'raw_spin_lock_irqsave'],
@@ -124,7 +129,10 @@ export const READER_STEPS: readonly (readonly [label: string, kernel: string])[]
 	['get the reader page', 'ring_buffer_read_page'],
 	['hand out the page: swap it, or copy its events', 'ring_buffer_read_page'],
 	['release reader_lock', 'raw_spin_unlock_irqrestore'],
-	['done', '']
+	['done', ''],
+	['consume what is left on the reader page, or swap', 'ring_buffer_map_get_reader'],
+	["mark missed events in the new page's commit", 'ring_buffer_map_get_reader'],
+	['refresh the meta page', 'rb_update_meta_page']
 ];
 
 const USECS_WAIT = 1000000;
@@ -205,7 +213,12 @@ export function stepReader(x: ReaderExec, k: number): number {
 			}
 			i32[SI + S_READER_LOCK] = k + 1;
 			x.note = 'reader_lock taken: no other reader can swap pages of this CPU now.';
-			next = i32[K + K_OP] === OP_READ_PAGE ? RP_PAGE : C_PEEK;
+			next =
+				i32[K + K_OP] === OP_READ_PAGE
+					? RP_PAGE
+					: i32[K + K_OP] === OP_GET_READER
+						? GR_CONSUME
+						: C_PEEK;
 			break;
 		}
 		case G_START:
@@ -402,6 +415,63 @@ export function stepReader(x: ReaderExec, k: number): number {
 			readPageOut(x, k, s);
 			next = RD_UNLOCK;
 			break;
+		case GR_CONSUME: {
+			if (perCpuEmpty(ring, s)) {
+				x.note = 'The buffer is empty: nothing changes.';
+				next = GR_OUT;
+				break;
+			}
+			const rp = i32[SI + S_READER_PAGE]!;
+			const size = commitSize(ring, subbufOff(ring, s, rp));
+			const rd = descI(ring, s, rp);
+			if (i32[rd + D_READ]! < size) {
+				// User space is assumed to read it all: advance the kernel reader over every record.
+				const from = i32[rd + D_READ]!;
+				while (i32[rd + D_READ]! < size) advanceReader(ring, s);
+				x.note = `Bytes ${from}..${size} of the reader page are handed to user space and counted as read.`;
+				next = GR_OUT;
+				break;
+			}
+			x.note = 'The reader page is used up: swap in a new one.';
+			next = callGetReaderPage(ring, k, GR_SWAPPED);
+			break;
+		}
+		case GR_SWAPPED: {
+			const reader = i32[K + K_READER]!;
+			if (reader < 0) {
+				x.warn('ring_buffer_map_get_reader: no reader page');
+				next = GR_OUT;
+				break;
+			}
+			const missed = f64[SF + SF_LOST_EVENTS]!;
+			x.note = 'No events were lost.';
+			if (missed) {
+				if (reader !== i32[SI + S_COMMIT_PAGE]) {
+					const off = subbufOff(ring, s, reader);
+					const realEnd = i32[descI(ring, s, reader) + D_REAL_END]!;
+					if (realEnd) writeCommit(ring, off, realEnd);
+					let commit = readCommit(ring, off);
+					if (L.capacity - commitSize(ring, off) >= 8) {
+						ring.dv.setBigUint64(
+							off + BUF_PAGE_HDR_SIZE + commitSize(ring, off),
+							BigInt(missed),
+							true
+						);
+						commit += RB_MISSED_STORED;
+					}
+					writeCommit(ring, off, (commit + RB_MISSED_EVENTS) >>> 0);
+					x.note = `${missed} events were lost: the new reader page's commit carries RB_MISSED_EVENTS${commit & RB_MISSED_STORED ? ' and the count after its data' : ''}.`;
+				} else x.warn(`Reader on commit with ${missed} missed events`);
+			}
+			f64[SF + SF_LOST_EVENTS] = 0;
+			next = GR_CONSUME;
+			break;
+		}
+		case GR_OUT:
+			updateMetaPage(ring, s);
+			x.note = 'The meta page now shows reader.id, reader.read and the counters.';
+			next = RD_UNLOCK;
+			break;
 		case RD_UNLOCK:
 			if (i32[SI + S_READER_LOCK] === k + 1) i32[SI + S_READER_LOCK] = 0;
 			x.note = 'reader_lock released.';
@@ -412,6 +482,23 @@ export function stepReader(x: ReaderExec, k: number): number {
 	}
 	i32[K + K_PC] = next;
 	return pc;
+}
+
+/**
+ * rb_per_cpu_empty (6.10): empty when the reader page is read to its end and the commit is on the
+ * reader page, or on the head page with nothing committed there.
+ */
+function perCpuEmpty(ring: Ring, s: number): boolean {
+	const SI = structI(ring, s);
+	const reader = ring.i32[SI + S_READER_PAGE]!;
+	const head = findHeadPage(ring, s);
+	const commit = ring.i32[SI + S_COMMIT_PAGE]!;
+	if (head < 0) return true;
+	if (ring.i32[descI(ring, s, reader) + D_READ] !== commitSize(ring, subbufOff(ring, s, reader)))
+		return false;
+	if (commit === reader) return true;
+	if (commit !== head) return false;
+	return readCommit(ring, subbufOff(ring, s, commit)) === 0;
 }
 
 /** The body of ring_buffer_read_page once rb_get_reader_page returned a page (full = 0). */

@@ -92,6 +92,28 @@ export interface RunOptions {
 	onStep?: (r: StepRecord) => void;
 	/** Check invariants after every step (default true). */
 	invariants?: boolean;
+	/** Check that refused steps leave the state byte-identical (default true). */
+	refusals?: boolean;
+}
+
+// The header words (clock, fault counters, sequence numbers) are not compared.
+const HEADER_BYTES = 48 * 4 + 8 * 8;
+
+/**
+ * A refusal leaves the state exactly as it was, except where the kernel itself changes something
+ * on the way to the error: a write that is dropped (counted in dropped_events or commit_overrun,
+ * the page padded), a context step, and the first-mmap failure on 6.10 (resize_disabled leaks).
+ */
+function refusalMustNotChange(step: Step, errno: string | undefined, config: RingConfig): boolean {
+	if (step.op === 'write' || step.op === 'step' || step.op === 'finish') return false;
+	if (step.op === 'map' && config.kernel === '6.10' && errno !== 'EACCES') return false;
+	return true;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array, from: number): boolean {
+	if (a.length !== b.length) return false;
+	for (let i = from; i < a.length; i++) if (a[i] !== b[i]) return false;
+	return true;
 }
 
 /** Runs a parsed scenario to its end, or to the first failed expectation or broken invariant. */
@@ -103,12 +125,19 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): Scenario
 	for (let i = 0; i < scenario.steps.length; i++) {
 		const step = scenario.steps[i]!;
 		const { expect, ...bare } = step;
+		const before = opts.refusals === false ? null : new Uint8Array(sim.ring.buf.slice(0));
 		const result = sim.apply(bare);
+		if (before && !result.ok && refusalMustNotChange(step, result.errno, scenario.config)) {
+			const after = new Uint8Array(sim.ring.buf);
+			if (!sameBytes(before, after, HEADER_BYTES))
+				failure ??= `step ${i} (${step.op}): refused with ${result.errno} but changed the state`;
+		}
 		const mismatches = expect ? matchExpect(expect, result) : [];
 		const violations = opts.invariants === false ? [] : checkInvariants(sim.ring);
 		const o: StepOutcome = { index: i, step, result, mismatches, violations };
 		outcomes.push(o);
 		opts.onOutcome?.(o);
+		if (failure) break;
 		if (mismatches.length) {
 			const m = mismatches[0]!;
 			failure = `step ${i} (${step.op}): ${m.path} expected ${JSON.stringify(m.expected)}, got ${JSON.stringify(m.actual)}`;

@@ -5,13 +5,14 @@
  * once; `spawn`/`step`/`finish` let a schedule interleave contexts one atomic step at a time. A run
  * is fully determined by (config, steps), so it replays exactly.
  */
-import { resetCpu, resizeStructs, setSubbufOrder, setTracing } from './admin';
+import { allocateStructs, resetCpu, resizeStructs, setSubbufOrder, setTracing } from './admin';
 import { clockNow, setClock } from './clock';
 import { validateConfig, type ConfigInput, type RingConfig } from './config';
 import {
 	allocSlot,
 	CTX_NAMES,
 	CTX_READER,
+	CTX_SWAP,
 	freeSlot,
 	K_BUFFER,
 	K_CPU,
@@ -23,6 +24,8 @@ import {
 	K_STATE,
 	K_STRUCT,
 	OP_CONSUME,
+	OP_GET_READER,
+	OP_SWAP_CPU,
 	OP_READ_PAGE,
 	OP_WRITE,
 	R_AT,
@@ -41,7 +44,25 @@ import {
 	type CtxName
 } from './context';
 import { FormatError, Refusal, refuse, type Errno } from './errors';
-import { H_REC_DISABLED, MAX_SLOTS, S_MAPPED, S_NR_PAGES, S_READER_LOCK } from './layout';
+import {
+	H_FAULT_AFTER,
+	H_FAULT_ALLOCS,
+	H_HISTORY,
+	H_REC_DISABLED,
+	H_SNAPSHOT_ALLOCATED,
+	H_SNAPSHOT_REFS,
+	H_TR_MAPPED,
+	HISTORY_SWAP_REMOTE,
+	MAX_SLOTS,
+	S_MAPPED,
+	S_NR_PAGES,
+	S_READER_LOCK,
+	S_RESIZE_DISABLED
+} from './layout';
+import { mapBuffer, mappedBytes, pgoffsOf, unmapBuffer, type Mapping } from './mapping';
+import { parseMeta } from './meta-page';
+import { readThroughMapping } from './user-space';
+import { ERR_EAGAIN, stepSwap, SW_DONE, SWAP_STEPS } from './snapshot';
 import { describeRing, type RingState } from './describe';
 import {
 	pageEvents,
@@ -53,10 +74,17 @@ import {
 	type ReaderExec
 } from './reader';
 import { createRing, structI, structOf, type Ring } from './ring';
-import { validateStep, type SpawnableStep, type Step } from './steps';
+import {
+	validateStep,
+	type GetReaderStep,
+	type MapStep,
+	type SnapshotStep,
+	type SpawnableStep,
+	type Step
+} from './steps';
 import { stepWriter, W_DONE, WRITE_FAIL_MESSAGES, WRITER_STEPS } from './writer';
 import { MAX_SUBBUFS_PER_CPU } from './config';
-import { MAX_SUBBUF_ORDER } from './constants';
+import { MAX_SUBBUF_ORDER, META_STRUCT_LEN, PAGE_SIZE } from './constants';
 
 export interface Warning {
 	message: string;
@@ -83,9 +111,12 @@ interface SlotInfo {
 	payload: Uint8Array | null;
 	events: ConsumedEvent[];
 	pages: { page: Uint8Array; missed: number }[];
+	/** The step note at the moment the op failed: its plain-words reason. */
+	failNote?: string;
 }
 
 const ERRNO_BY_CODE: Record<number, Errno> = { 1: 'EBUSY', 2: 'EINVAL' };
+const SWAP_ERRNO: Record<number, Errno> = { 1: 'EBUSY', 2: 'EINVAL', [ERR_EAGAIN]: 'EAGAIN' };
 const CTX_RANK: Record<string, number> = { task: 0, irq: 1, nmi: 2 };
 const FINISH_LIMIT = 50_000_000;
 
@@ -94,6 +125,8 @@ export class Simulation {
 	readonly config: RingConfig;
 	private readonly slots: (SlotInfo | undefined)[] = [];
 	private readonly names = new Map<string, number>();
+	/** User-space mappings (VMAs) by name. */
+	readonly maps = new Map<string, Mapping>();
 	private warnings: Warning[] = [];
 	private readonly x: ReaderExec;
 	/** Called with every atomic step taken while recording (the page's step log, the CLI). */
@@ -214,13 +247,151 @@ export class Simulation {
 				this.checkCanRun(k, true);
 				return this.runToEnd(k);
 			}
+			case 'map':
+				return this.map(step);
+			case 'unmap': {
+				const m = this.mapping(step.map);
+				unmapBuffer(this.ring, m.struct);
+				this.maps.delete(step.map);
+				return {};
+			}
+			case 'getReader': {
+				const s = structOf(this.ring, 0, step.cpu);
+				if (!this.ring.i32[structI(this.ring, s) + S_MAPPED])
+					refuse(
+						'ENODEV',
+						`CPU ${step.cpu}'s buffer is not mapped: GET_READER needs a mapping`
+					);
+				return this.runToEnd(this.spawnSlot(step, 'user', ''));
+			}
+			case 'readMeta': {
+				const m = this.mapping(step.map);
+				if (m.pgoff !== 0)
+					refuse('EINVAL', `mapping "${m.name}" does not cover the meta page (pgoff 0)`);
+				// paddingNonZero (ringlab): non-zero 32-bit words after the struct, up to the
+				// mapping's end or meta_page_size (map_test checks they all read 0).
+				const meta = parseMeta(mappedBytes(this.ring, m, 0, META_STRUCT_LEN)!);
+				const end = Math.min(m.pages.length * PAGE_SIZE, meta.meta_page_size);
+				let paddingNonZero = 0;
+				for (let off = META_STRUCT_LEN; off < end; off += 4) {
+					const w = mappedBytes(this.ring, m, off, 4)!;
+					if (w[0] || w[1] || w[2] || w[3]) paddingNonZero++;
+				}
+				return { ...meta, paddingNonZero };
+			}
+			case 'readMapped':
+				return readThroughMapping(this.ring, this.mapping(step.map), [
+					...this.maps.values()
+				]);
+			case 'fault':
+				this.ring.i32[H_FAULT_ALLOCS] = step.alloc;
+				this.ring.i32[H_FAULT_AFTER] = step.after ?? 0;
+				return {};
+			case 'snapshotArm':
+				return this.snapshotArm();
+			case 'snapshotFree':
+				return this.snapshotFree();
+			case 'snapshot':
+				return this.snapshot(step.cpu);
 		}
+	}
+
+	// ---- user-space mappings and snapshots ------------------------------------------------------
+
+	private mapping(name: string): Mapping {
+		const m = this.maps.get(name);
+		if (!m) refuse('EINVAL', `no mapping named "${name}"`);
+		return m;
+	}
+
+	private map(step: MapStep): Record<string, unknown> {
+		if (this.maps.has(step.as)) refuse('EINVAL', `a mapping named "${step.as}" already exists`);
+		const s = structOf(this.ring, 0, step.cpu);
+		const req = {
+			offset: step.offset ?? 0,
+			length: step.length ?? this.ring.L.metaPageSize,
+			prot: step.prot ?? 'r',
+			flags: step.flags ?? 'shared',
+			open: step.open ?? 'r'
+		};
+		this.refuseIfReaderLocked(s, 'mapping');
+		const { pages } = mapBuffer(this.ring, s, req, (message) => this.x.warn(message));
+		const m: Mapping = {
+			name: step.as,
+			cpu: step.cpu,
+			struct: s,
+			pgoff: req.offset / PAGE_SIZE,
+			pages
+		};
+		this.maps.set(step.as, m);
+		return { pgoffs: pgoffsOf(m) };
+	}
+
+	private refuseIfReaderLocked(s: number, what: string): void {
+		const holder = this.ring.i32[structI(this.ring, s) + S_READER_LOCK]!;
+		if (holder)
+			refuse(
+				'EBUSY',
+				`reader_lock is held by the paused context "${this.slots[holder - 1]?.name}": ${what} waits for it`
+			);
+	}
+
+	/** True when struct s exists in the snapshot buffer for every CPU and has pages. */
+	private snapshotAllocated(): boolean {
+		return this.ring.i32[H_SNAPSHOT_ALLOCATED] === 1;
+	}
+
+	/** Gives the snapshot buffer the live buffer's size on every CPU (tracing_alloc_snapshot_instance). */
+	private allocateSnapshot(): void {
+		const { ring } = this;
+		const structs: number[] = [];
+		const sizes: number[] = [];
+		for (let c = 0; c < ring.L.cpus; c++) {
+			structs.push(structOf(ring, 1, c));
+			sizes.push(ring.i32[structI(ring, structOf(ring, 0, c)) + S_NR_PAGES]!);
+		}
+		this.setRing(allocateStructs(ring, structs, sizes));
+		this.ring.i32[H_SNAPSHOT_ALLOCATED] = 1;
+	}
+
+	private snapshotArm(): Record<string, unknown> {
+		if (this.ring.i32[H_TR_MAPPED])
+			refuse(
+				'EBUSY',
+				'the buffer is memory-mapped: a snapshot cannot be armed (tracing_arm_snapshot)'
+			);
+		if (!this.snapshotAllocated()) this.allocateSnapshot();
+		this.ring.i32[H_SNAPSHOT_REFS] = this.ring.i32[H_SNAPSHOT_REFS]! + 1;
+		return {};
+	}
+
+	private snapshotFree(): Record<string, unknown> {
+		const { ring } = this;
+		for (let c = 0; c < ring.L.cpus; c++) this.refuseIfBusy(c, 'freeing the snapshot buffer');
+		ring.i32[H_SNAPSHOT_REFS] = 0;
+		if (!this.snapshotAllocated()) return {};
+		// free_snapshot shrinks the max buffer to its minimum (ring_buffer_resize(..., 1) -> 2 pages)
+		const structs = [...Array(ring.L.cpus).keys()].map((c) => structOf(ring, 1, c));
+		this.setRing(resizeStructs(ring, structs, 2));
+		this.ring.i32[H_SNAPSHOT_ALLOCATED] = 0;
+		return {};
+	}
+
+	private snapshot(cpu: number): Record<string, unknown> {
+		const { ring } = this;
+		if (ring.i32[H_TR_MAPPED])
+			refuse('EBUSY', 'the buffer is memory-mapped: no snapshot while mapped');
+		if (!ring.i32[structI(ring, structOf(ring, 1, cpu)) + S_NR_PAGES])
+			refuse('EINVAL', 'there is no snapshot buffer: set config.snapshot or arm one first');
+		return this.runToEnd(this.spawnSlot({ op: 'snapshot', cpu }, 'swap', ''));
 	}
 
 	// ---- contexts -------------------------------------------------------------------------------
 
 	private spawnSlot(step: SpawnableStep, ctx: CtxName, name: string): number {
 		const { ring } = this;
+		if (step.op === 'getReader' || step.op === 'snapshot')
+			return this.spawnOther(step, ctx, name);
 		const writer = step.op === 'write';
 		if (writer && step.size === undefined && step.payload === undefined)
 			refuse('EINVAL', 'a write needs a payload or a size');
@@ -275,6 +446,38 @@ export class Simulation {
 		return k;
 	}
 
+	/** Spawns a GET_READER (user space) or a snapshot swap context. */
+	private spawnOther(step: GetReaderStep | SnapshotStep, ctx: CtxName, name: string): number {
+		const { ring } = this;
+		if (!name && this.isCpuLocal(CTX_NAMES.indexOf(ctx)))
+			this.checkNesting(step.cpu, CTX_RANK.irq!, -1);
+		const k = allocSlot(ring);
+		if (k < 0) refuse('EBUSY', `all ${MAX_SLOTS} context slots are in use`);
+		const K = slotI(ring, k);
+		ring.i32[K + K_STATE] = SLOT_READY;
+		ring.i32[K + K_OP] = step.op === 'getReader' ? OP_GET_READER : OP_SWAP_CPU;
+		ring.i32[K + K_CPU] = step.cpu;
+		ring.i32[K + K_CTX] = CTX_NAMES.indexOf(ctx);
+		ring.i32[K + K_STRUCT] = structOf(ring, 0, step.cpu);
+		this.slots[k] = { name, step, payload: null, events: [], pages: [] };
+		if (name) this.names.set(name, k);
+		return k;
+	}
+
+	/**
+	 * Contexts that run on the CPU they act on and nest like a stack there: writers, and the
+	 * snapshot swap since the fix (an IPI on the target CPU). Readers, user space and the swap of
+	 * "swap-from-remote-cpu" run on another CPU.
+	 */
+	private isCpuLocal(ctx: number): boolean {
+		if (ctx < CTX_READER) return true;
+		return ctx === CTX_SWAP && !(this.ring.i32[H_HISTORY]! & HISTORY_SWAP_REMOTE);
+	}
+
+	private rankOf(ctx: number): number {
+		return ctx === CTX_SWAP ? CTX_RANK.irq! : ctx;
+	}
+
 	private lookup(name: string): number {
 		const k = this.names.get(name);
 		if (k === undefined) refuse('EINVAL', `no context named "${name}"`);
@@ -291,7 +494,7 @@ export class Simulation {
 		for (let k = 0; k < MAX_SLOTS; k++) {
 			const K = slotI(ring, k);
 			if (ring.i32[K + K_STATE] !== SLOT_RUNNING || ring.i32[K + K_CPU] !== cpu) continue;
-			if (ring.i32[K + K_CTX]! >= CTX_READER) continue;
+			if (!this.isCpuLocal(ring.i32[K + K_CTX]!)) continue;
 			if (ring.i32[K + K_DEPTH]! > topDepth) {
 				topDepth = ring.i32[K + K_DEPTH]!;
 				top = k;
@@ -299,26 +502,26 @@ export class Simulation {
 		}
 		if (top < 0 || top === self) return;
 		const topName = this.slots[top]?.name || 'a writer';
-		const topCtx = CTX_NAMES[ring.i32[slotI(ring, top) + K_CTX]!];
+		const topCtx = ring.i32[slotI(ring, top) + K_CTX]!;
 		if (self >= 0 && ring.i32[slotI(ring, self) + K_STATE] === SLOT_RUNNING)
 			refuse(
 				'EINVAL',
-				`"${this.slots[self]!.name}" was interrupted by "${topName}" (${topCtx}), which must finish first`
+				`"${this.slots[self]!.name}" was interrupted by "${topName}" (${CTX_NAMES[topCtx]}), which must finish first`
 			);
-		if (rank <= CTX_RANK[topCtx!]!)
+		if (rank <= this.rankOf(topCtx))
 			refuse(
 				'EINVAL',
-				`a ${CTX_NAMES[rank]} context cannot interrupt "${topName}" (${topCtx}) on CPU ${cpu}`
+				`a ${rank === 1 ? 'interrupt-level' : CTX_NAMES[rank]} context cannot interrupt "${topName}" (${CTX_NAMES[topCtx]}) on CPU ${cpu}`
 			);
 	}
 
-	/** Refuses a step that breaks writer nesting, or a finish that could only spin forever. */
+	/** Refuses a step that breaks nesting on a CPU, or a finish that could only spin forever. */
 	private checkCanRun(k: number, finishing: boolean): void {
 		const { ring } = this;
 		const K = slotI(ring, k);
 		const ctx = ring.i32[K + K_CTX]!;
-		if (ctx < CTX_READER) this.checkNesting(ring.i32[K + K_CPU]!, ctx, k);
-		else if (finishing && ring.i32[K + K_PC] === 0) {
+		if (this.isCpuLocal(ctx)) this.checkNesting(ring.i32[K + K_CPU]!, this.rankOf(ctx), k);
+		else if (finishing && ring.i32[K + K_PC] === 0 && ring.i32[K + K_OP] !== OP_SWAP_CPU) {
 			const holder = ring.i32[structI(ring, ring.i32[K + K_STRUCT]!) + S_READER_LOCK]!;
 			if (holder && holder !== k + 1)
 				refuse(
@@ -334,18 +537,35 @@ export class Simulation {
 		const K = slotI(ring, k);
 		if (ring.i32[K + K_STATE] === SLOT_READY) {
 			ring.i32[K + K_STATE] = SLOT_RUNNING;
-			if (ring.i32[K + K_CTX]! < CTX_READER)
+			if (this.isCpuLocal(ring.i32[K + K_CTX]!))
 				ring.i32[K + K_DEPTH] = this.stackDepth(ring.i32[K + K_CPU]!) + 1;
 		}
-		const writer = ring.i32[K + K_OP] === OP_WRITE;
-		const pc = writer ? stepWriter(this.x, k) : stepReader(this.x, k);
-		const [label, kernel] = (writer ? WRITER_STEPS : READER_STEPS)[pc]!;
-		const done = ring.i32[K + K_PC] === (writer ? W_DONE : RD_DONE);
+		const op = ring.i32[K + K_OP]!;
+		let pc: number;
+		let table: readonly (readonly [string, string])[];
+		let donePc: number;
+		if (op === OP_WRITE) {
+			pc = stepWriter(this.x, k);
+			table = WRITER_STEPS;
+			donePc = W_DONE;
+		} else if (op === OP_SWAP_CPU) {
+			pc = stepSwap(this.x, k);
+			table = SWAP_STEPS;
+			donePc = SW_DONE;
+		} else {
+			pc = stepReader(this.x, k);
+			table = READER_STEPS;
+			donePc = RD_DONE;
+		}
+		const info = this.slots[k]!;
+		if (ring.i32[K + K_ERRNO] && info.failNote === undefined) info.failNote = this.x.note;
+		const [label, kernel] = table[pc]!;
+		const done = ring.i32[K + K_PC] === donePc;
 		if (done) {
 			ring.i32[K + K_STATE] = SLOT_DONE;
 			ring.i32[K + K_DEPTH] = 0;
 		}
-		return { rec: { ctx: this.slots[k]!.name, label, kernel, note: this.x.note }, done };
+		return { rec: { ctx: info.name, label, kernel, note: this.x.note }, done };
 	}
 
 	private stackDepth(cpu: number): number {
@@ -397,6 +617,14 @@ export class Simulation {
 						message: WRITE_FAIL_MESSAGES[ring.f64[F + R_RET]!]
 					}
 				: { ts: ring.f64[F + R_TS], len: ring.f64[F + R_LENGTH] };
+		} else if (ring.i32[K + K_OP] === OP_SWAP_CPU || ring.i32[K + K_OP] === OP_GET_READER) {
+			res = errno
+				? {
+						ok: false,
+						errno: SWAP_ERRNO[errno],
+						message: info.failNote ?? 'the swap failed'
+					}
+				: {};
 		} else if (ring.i32[K + K_OP] === OP_CONSUME) res = { events: info.events };
 		else {
 			const p = info.pages[0];
@@ -454,10 +682,12 @@ export class Simulation {
 				const s = structOf(ring, b, c);
 				if (ring.i32[structI(ring, s) + S_NR_PAGES] === 0) continue;
 				if (cpu !== 'all' && ring.i32[structI(ring, s) + S_NR_PAGES] === nr) continue;
-				if (ring.i32[structI(ring, s) + S_MAPPED]! > 0)
+				if (ring.i32[structI(ring, s) + S_RESIZE_DISABLED]! > 0)
 					refuse(
 						'EBUSY',
-						`CPU ${c}'s buffer is memory-mapped: it cannot be resized until unmapped`
+						ring.i32[structI(ring, s) + S_MAPPED]
+							? `CPU ${c}'s buffer is memory-mapped: it cannot be resized until unmapped`
+							: `resizing CPU ${c}'s buffer is disabled (resize_disabled: Linux 6.10 leaves it raised after a failed first mmap)`
 					);
 				structs.push(s);
 			}

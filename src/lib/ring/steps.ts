@@ -27,7 +27,25 @@ export type ResizeStep = { op: 'resize'; cpu: number | 'all'; subbufs: number };
 export type SubbufOrderStep = { op: 'subbufOrder'; order: number };
 export type ResetStep = { op: 'reset'; cpu: number };
 export type TracingStep = { op: 'tracing'; on: boolean };
-export type SpawnableStep = WriteStep | ConsumeStep | ReadPageStep;
+export type MapStep = {
+	op: 'map';
+	cpu: number;
+	as: string;
+	offset?: number;
+	length?: number;
+	prot?: 'r' | 'rw' | 'rx';
+	flags?: 'shared' | 'private';
+	open?: 'r' | 'rw';
+};
+export type UnmapStep = { op: 'unmap'; map: string };
+export type GetReaderStep = { op: 'getReader'; cpu: number };
+export type ReadMetaStep = { op: 'readMeta'; map: string };
+export type ReadMappedStep = { op: 'readMapped'; map: string };
+export type SnapshotArmStep = { op: 'snapshotArm' };
+export type SnapshotFreeStep = { op: 'snapshotFree' };
+export type SnapshotStep = { op: 'snapshot'; cpu: number };
+export type FaultStep = { op: 'fault'; alloc: number; after?: number };
+export type SpawnableStep = WriteStep | ConsumeStep | ReadPageStep | GetReaderStep | SnapshotStep;
 export type SpawnStep = { op: 'spawn'; as: string; cpu: number; ctx: CtxName; do: SpawnableStep };
 export type StepStep = { op: 'step'; ctx: string; n?: number };
 export type FinishStep = { op: 'finish'; ctx: string };
@@ -44,6 +62,15 @@ export type Step = (
 	| SpawnStep
 	| StepStep
 	| FinishStep
+	| MapStep
+	| UnmapStep
+	| GetReaderStep
+	| ReadMetaStep
+	| ReadMappedStep
+	| SnapshotArmStep
+	| SnapshotFreeStep
+	| SnapshotStep
+	| FaultStep
 ) &
 	Expectable;
 
@@ -60,7 +87,26 @@ const FIELDS: Record<OpName, readonly string[]> = {
 	tracing: ['on'],
 	spawn: ['as', 'cpu', 'ctx', 'do'],
 	step: ['ctx', 'n'],
-	finish: ['ctx']
+	finish: ['ctx'],
+	map: ['cpu', 'as', 'offset', 'length', 'prot', 'flags', 'open'],
+	unmap: ['map'],
+	getReader: ['cpu'],
+	readMeta: ['map'],
+	readMapped: ['map'],
+	snapshotArm: [],
+	snapshotFree: [],
+	snapshot: ['cpu'],
+	fault: ['alloc', 'after']
+};
+
+/** Which operation each kind of context runs. */
+export const SPAWNABLE: Record<CtxName, readonly OpName[]> = {
+	task: ['write'],
+	irq: ['write'],
+	nmi: ['write'],
+	reader: ['consume', 'readPage'],
+	user: ['getReader'],
+	swap: ['snapshot']
 };
 
 export const OP_NAMES = Object.keys(FIELDS) as OpName[];
@@ -90,6 +136,13 @@ export function validateStep(raw: unknown, path: string, config: RingConfig): St
 			return;
 		}
 		expectInt(raw.cpu, `${path}.cpu`, 0, config.cpus - 1);
+	};
+	const oneOf = (k: string, values: string[]) => {
+		if (raw[k] !== undefined && !values.includes(raw[k] as string))
+			throw new FormatError(
+				`${path}.${k}`,
+				`must be ${values.map((v) => `"${v}"`).join(', ')}`
+			);
 	};
 	const optInt = (k: string, min: number, max: number) => {
 		if (raw[k] !== undefined) expectInt(raw[k], `${path}.${k}`, min, max);
@@ -142,23 +195,46 @@ export function validateStep(raw: unknown, path: string, config: RingConfig): St
 		case 'tracing':
 			expectBool(raw.on, `${path}.on`);
 			break;
+		case 'map': {
+			cpu(true);
+			if (typeof raw.as !== 'string' || raw.as === '')
+				throw new FormatError(`${path}.as`, 'must be a name');
+			optInt('offset', 0, BIG);
+			optInt('length', 0, BIG);
+			oneOf('prot', ['r', 'rw', 'rx']);
+			oneOf('flags', ['shared', 'private']);
+			oneOf('open', ['r', 'rw']);
+			break;
+		}
+		case 'unmap':
+		case 'readMeta':
+		case 'readMapped':
+			if (typeof raw.map !== 'string')
+				throw new FormatError(`${path}.map`, 'must be a mapping name');
+			break;
+		case 'getReader':
+		case 'snapshot':
+			cpu(true);
+			break;
+		case 'snapshotArm':
+		case 'snapshotFree':
+			break;
+		case 'fault':
+			expectInt(raw.alloc, `${path}.alloc`, 0, 1000);
+			optInt('after', 0, 1000);
+			break;
 		case 'spawn': {
 			if (typeof raw.as !== 'string' || raw.as === '')
 				throw new FormatError(`${path}.as`, 'must be a name');
 			cpu(true);
-			if (!CTX_NAMES.includes(raw.ctx as CtxName) || raw.ctx === 'swap' || raw.ctx === 'user')
-				throw new FormatError(`${path}.ctx`, 'must be "task", "irq", "nmi" or "reader"');
+			if (!CTX_NAMES.includes(raw.ctx as CtxName))
+				throw new FormatError(`${path}.ctx`, `must be one of ${CTX_NAMES.join(', ')}`);
 			const inner = validateStep(raw.do, `${path}.do`, config);
-			const writer = raw.ctx !== 'reader';
-			if (writer && inner.op !== 'write')
+			const allowed = SPAWNABLE[raw.ctx as CtxName];
+			if (!allowed.includes(inner.op))
 				throw new FormatError(
 					`${path}.do.op`,
-					`a ${String(raw.ctx)} context runs a "write"`
-				);
-			if (!writer && inner.op !== 'consume' && inner.op !== 'readPage')
-				throw new FormatError(
-					`${path}.do.op`,
-					'a reader context runs "consume" or "readPage"'
+					`a ${String(raw.ctx)} context runs ${allowed.map((o) => `"${o}"`).join(' or ')}`
 				);
 			if ('repeat' in inner && inner.repeat !== undefined)
 				throw new FormatError(`${path}.do.repeat`, 'a context runs one operation');

@@ -472,12 +472,21 @@ export function stepWriter(x: Exec, k: number): number {
 			next = W_COMMIT;
 			break;
 		}
-		case W_COMMIT:
-			f64[SF + SF_ENTRIES]!++;
+		case W_COMMIT: {
+			// ring_buffer_unlock_commit looks buffer->buffers[cpu] up again: after a racing swap it
+			// is not the struct the event was reserved in.
+			const cs = structOf(ring, i32[K + K_BUFFER]!, i32[K + K_CPU]!);
+			i32[K + K_STRUCT] = cs;
+			const CF = structF(ring, cs);
+			f64[CF + SF_ENTRIES] = f64[CF + SF_ENTRIES]! + 1;
 			i32[K + K_RET_PC] = W_UNLOCK_OK;
-			x.note = 'entries++ for this CPU; now end the commit.';
+			x.note =
+				cs === s
+					? 'entries++ for this CPU; now end the commit.'
+					: `The commit goes to struct ${cs}, not struct ${s} where the event was reserved: the buffer was swapped under us.`;
 			next = W_EC_CHECK;
 			break;
+		}
 		case W_EC_CHECK:
 			if (i32[SI + S_COMMITTING] === 0) {
 				x.warn('rb_end_commit with committing == 0');

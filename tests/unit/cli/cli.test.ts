@@ -7,7 +7,12 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { main } from '../../../src/cli/main';
 
 const dir = join(__dirname, '../../../scenarios');
-const examples = readdirSync(dir).filter((f) => f.endsWith('.json'));
+const examples = ['.', 'map_test', 'refusals'].flatMap((sub) =>
+	readdirSync(join(dir, sub))
+		.filter((f) => f.endsWith('.json'))
+		.map((f) => join(sub, f))
+);
+const history = readdirSync(join(dir, 'history')).map((f) => join('history', f));
 
 function run(args: string[]) {
 	const out: string[] = [];
@@ -40,6 +45,16 @@ describe('ringlab run', () => {
 		expect(r.code).toBe(0);
 		expect(r.out.at(-1)).toMatch(/^cpu0: ring /);
 	});
+
+	test.each(history)(
+		'runs the history example %s: the race breaks an invariant, exit 1 says which',
+		(f) => {
+			const r = run(['run', join(dir, f)]);
+			expect(r.code).toBe(1);
+			expect(r.err).toMatch(/invariant "[a-z-]+" broken on CPU 0/);
+			expect(r.out.join('\n')).toMatch(/WARNING: rb_end_commit with committing == 0/);
+		}
+	);
 
 	test('--json prints one object per step, then the final state', () => {
 		const r = run(['run', join(dir, 'reader-swap.json'), '--json']);
