@@ -1,0 +1,170 @@
+/**
+ * The writer with no one watching: ring_buffer_write for the common case, in one call. When no
+ * other context is in flight on the CPU and the event fits on the tail page, every atomic step of
+ * the step machine (writer.ts) runs back to back, so the result is byte-identical to stepping it
+ * (a property test checks that). Anything else (a page crossing, a head push, a drop) goes through
+ * the step machine itself. This is what free-running writers in the Worker call.
+ * Kernel: ring_buffer_write -> __rb_reserve_next (the [A]..[D] fast path) -> rb_commit.
+ */
+import { BUF_PAGE_HDR_SIZE, RB_LEN_TIME_EXTEND, TS_59, TS_MASK } from './constants';
+import {
+	allocSlot,
+	CTX_TASK,
+	freeSlot,
+	K_BUFFER,
+	K_CPU,
+	K_CTX,
+	K_ERRNO,
+	K_OP,
+	K_PC,
+	K_STATE,
+	K_STRUCT,
+	OP_WRITE,
+	R_AT,
+	R_DELTA_NS,
+	R_PAYLOAD_LEN,
+	SLOT_RUNNING,
+	slotF,
+	slotI
+} from './context';
+import { encodeDataHeader, encodeTimeRecord, eventLength } from './format';
+import {
+	D_ENTRIES,
+	D_WRITE,
+	H_REC_DISABLED,
+	H_SEQ,
+	HF_CLOCK_NOW,
+	HF_CLOCK_STEP,
+	S_COMMIT_PAGE,
+	S_COMMITS,
+	S_COMMITTING,
+	S_RECORD_DISABLED,
+	S_TAIL_PAGE,
+	SF_BEFORE_STAMP,
+	SF_ENTRIES,
+	SF_ENTRIES_BYTES,
+	SF_EVENT_STAMP,
+	SF_WRITE_STAMP
+} from './layout';
+import { bufferTableIndex, descI, headerF, structF, structI, subbufOff, type Ring } from './ring';
+import { writeCommit, writeTimeStamp } from './subbuf';
+import { stepWriter, W_DONE, type Exec } from './writer';
+
+/**
+ * Writes one event of `payload` on `cpu` (task context), at absolute time `at` ns when given
+ * (never before the clock), else one clock step after the last. Returns false when the kernel
+ * would not write it (recording off, too large, dropped in producer/consumer mode, ...).
+ * `warn` receives the kernel's warnings from the slow path.
+ */
+export function writeEvent(
+	ring: Ring,
+	cpu: number,
+	payload: Uint8Array,
+	at = -1,
+	warn?: (message: string) => void
+): boolean {
+	const { i32, f64, u8, L } = ring;
+	const len = payload.length;
+	if (i32[H_REC_DISABLED] !== 0 || len > L.capacity - 8) return false;
+	const s = i32[bufferTableIndex(ring, 0, cpu)]!;
+	const SI = structI(ring, s);
+	if (i32[SI + S_RECORD_DISABLED] !== 0) return false;
+	const tp = i32[SI + S_TAIL_PAGE]!;
+	// Is no one else in flight, and does the event fit on the tail page?
+	if (i32[SI + S_COMMITTING] !== 0 || i32[SI + S_COMMIT_PAGE] !== tp)
+		return writeStepped(ring, cpu, payload, at, warn);
+	const SF = structF(ring, s);
+	const hf = headerF();
+	const d = descI(ring, s, tp);
+	const w = i32[d + D_WRITE]! & 0xfffff;
+	const now = f64[hf + HF_CLOCK_NOW]!;
+	const ts = at >= 0 ? (at > now ? at : now) : now + f64[hf + HF_CLOCK_STEP]!;
+	const before = f64[SF + SF_BEFORE_STAMP]!;
+	const after = f64[SF + SF_WRITE_STAMP]!;
+	let length = eventLength(len);
+	let extend = false;
+	let force = false;
+	let delta = 0;
+	if (w !== 0) {
+		if (before !== after) {
+			force = extend = true;
+			length += RB_LEN_TIME_EXTEND;
+		} else {
+			delta = ts - after;
+			if (delta < 0 || delta > TS_MASK) {
+				extend = true;
+				length += RB_LEN_TIME_EXTEND;
+			}
+		}
+	}
+	if (w + length > L.capacity) return writeStepped(ring, cpu, payload, at, warn);
+
+	// [A]..[D] with nothing in between: reserve, stamps, header, payload, commit.
+	i32[SI + S_COMMITS] = i32[SI + S_COMMITS]! + 1;
+	f64[hf + HF_CLOCK_NOW] = ts;
+	f64[SF + SF_BEFORE_STAMP] = ts;
+	i32[d + D_WRITE] = i32[d + D_WRITE]! + length;
+	f64[SF + SF_WRITE_STAMP] = ts;
+	delta = force ? ts : ts - after;
+	if (w === 0 && !force) delta = 0;
+	f64[SF + SF_EVENT_STAMP] = ts;
+	const base = subbufOff(ring, s, tp);
+	let wi = (base + BUF_PAGE_HDR_SIZE + w) >> 2;
+	let rec = length;
+	if (extend) {
+		if (!force && (delta > TS_59 || delta < 0)) {
+			warn?.(`Delta way too big or clock went backwards (delta ${delta})`);
+			delta = 0;
+		}
+		encodeTimeRecord(i32, wi, force ? delta % TS_59 : delta, force, !force && w === 0);
+		wi += 2;
+		rec -= RB_LEN_TIME_EXTEND;
+		delta = 0;
+	}
+	encodeDataHeader(i32, wi, rec, delta);
+	i32[H_SEQ + cpu] = i32[H_SEQ + cpu]! + 1;
+	i32[d + D_ENTRIES] = i32[d + D_ENTRIES]! + 1;
+	if (w === 0) writeTimeStamp(ring, base, ts);
+	f64[SF + SF_ENTRIES_BYTES] = f64[SF + SF_ENTRIES_BYTES]! + length;
+	const dst = (wi << 2) + ((i32[wi]! & 0x1f) === 0 ? 8 : 4);
+	u8.set(payload, dst);
+	f64[SF + SF_ENTRIES] = f64[SF + SF_ENTRIES]! + 1;
+	// rb_end_commit -> rb_set_commit_to_write: the commit page is the tail page; publish.
+	writeCommit(ring, base, w + length);
+	return true;
+}
+
+/** The same write through the step machine, run to its end in a context slot of its own. */
+export function writeStepped(
+	ring: Ring,
+	cpu: number,
+	payload: Uint8Array,
+	at = -1,
+	warn?: (message: string) => void
+): boolean {
+	const k = allocSlot(ring);
+	if (k < 0) return false;
+	const K = slotI(ring, k);
+	const F = slotF(ring, k);
+	const { i32, f64 } = ring;
+	i32[K + K_STATE] = SLOT_RUNNING;
+	i32[K + K_OP] = OP_WRITE;
+	i32[K + K_CPU] = cpu;
+	i32[K + K_CTX] = CTX_TASK;
+	i32[K + K_PC] = 0;
+	i32[K + K_BUFFER] = 0;
+	i32[K + K_STRUCT] = i32[bufferTableIndex(ring, 0, cpu)]!;
+	f64[F + R_PAYLOAD_LEN] = payload.length;
+	f64[F + R_AT] = at;
+	f64[F + R_DELTA_NS] = -1;
+	const x: Exec = {
+		ring,
+		note: '',
+		warn: (m) => warn?.(m),
+		payload: (_k, dst, off) => dst.set(payload, off)
+	};
+	while (i32[K + K_PC] !== W_DONE) stepWriter(x, k);
+	const ok = i32[K + K_ERRNO] === 0;
+	freeSlot(ring, k);
+	return ok;
+}

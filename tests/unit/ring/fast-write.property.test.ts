@@ -1,0 +1,99 @@
+// writeEvent (the one-call fast path) against the step machine run to its end: after any sequence
+// of writes (small, large, crossing pages, pushing the head, with time extends), consumes and page
+// reads, the two states are byte-identical.
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { Simulation } from '../../../src/lib/ring';
+import { clockNow } from '../../../src/lib/ring/clock';
+import { writeEvent } from '../../../src/lib/ring/fast-write';
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+/** Byte offset of the first difference between two states, -1 when they are identical. */
+function firstDifference(a: ArrayBufferLike, b: ArrayBufferLike): number {
+	const x = Buffer.from(a);
+	const y = Buffer.from(b);
+	if (x.equals(y)) return -1;
+	for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
+	return x.length;
+}
+
+describe('writeEvent(ring, cpu, payload, at)', () => {
+	test('leaves exactly the bytes the stepped writer leaves', () => {
+		fc.assert(
+			fc.property(
+				fc.record({
+					subbufsPerCpu: fc.integer({ min: 2, max: 4 }),
+					overwrite: fc.boolean(),
+					subbufOrder: fc.integer({ min: 0, max: 1 })
+				}),
+				fc.array(
+					fc.oneof(
+						{
+							weight: 8,
+							arbitrary: fc.record({
+								op: fc.constant('write' as const),
+								bytes: fc.uint8Array({ minLength: 0, maxLength: 300 }),
+								gap: fc.option(fc.integer({ min: 0, max: 2 ** 29 }), {
+									nil: undefined
+								})
+							})
+						},
+						{
+							weight: 1,
+							arbitrary: fc.record({
+								op: fc.constant('write' as const),
+								bytes: fc.uint8Array({ minLength: 2000, maxLength: 4000 }),
+								gap: fc.constant(undefined)
+							})
+						},
+						{
+							weight: 1,
+							arbitrary: fc.record({
+								op: fc.constant('consume' as const),
+								count: fc.integer({ min: 1, max: 20 })
+							})
+						},
+						{
+							weight: 1,
+							arbitrary: fc.record({ op: fc.constant('readPage' as const) })
+						},
+						{
+							weight: 1,
+							arbitrary: fc.record({
+								op: fc.constant('tracing' as const),
+								on: fc.boolean()
+							})
+						}
+					),
+					{ maxLength: 100 }
+				),
+				(config, ops) => {
+					const stepped = new Simulation(config);
+					const fast = new Simulation(config);
+					for (const o of ops) {
+						if (o.op === 'write') {
+							const at =
+								o.gap === undefined ? undefined : clockNow(stepped.ring) + o.gap;
+							const r = stepped.apply({
+								op: 'write',
+								cpu: 0,
+								payload: hex(o.bytes),
+								...(at === undefined ? {} : { at })
+							});
+							const ok = writeEvent(fast.ring, 0, o.bytes, at ?? -1);
+							expect(ok).toBe(r.ok);
+						} else {
+							const step = o.op === 'tracing' ? o : { cpu: 0, ...o };
+							const a = stepped.apply(step);
+							expect(a.ok).toBe(true);
+							expect(fast.apply(step)).toEqual(a);
+						}
+						expect(firstDifference(fast.ring.buf, stepped.ring.buf)).toBe(-1);
+					}
+				}
+			),
+			{ numRuns: 100, seed: 5 }
+		);
+	});
+});
