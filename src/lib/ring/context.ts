@@ -3,6 +3,7 @@
  * on another CPU, user space, a snapshot swap) live in the state buffer like everything else, so an
  * operation paused between two atomic steps is part of a byte snapshot and replays exactly.
  */
+import { cmpxchg, store } from './atomics';
 import { MAX_SLOTS, SLOT_I32 } from './layout';
 import type { Ring } from './ring';
 
@@ -60,6 +61,8 @@ export const SLOT_FREE = 0;
 export const SLOT_READY = 1;
 export const SLOT_RUNNING = 2;
 export const SLOT_DONE = 3;
+/** Allocated, fields being filled in. */
+export const SLOT_CLAIMED = 4;
 
 export const CTX_NAMES = ['task', 'irq', 'nmi', 'reader', 'user', 'swap'] as const;
 export type CtxName = (typeof CTX_NAMES)[number];
@@ -85,14 +88,18 @@ export function slotF(ring: Ring, k: number): number {
 	return (ring.L.slotOff + k * ring.L.slotBytes + SLOT_I32 * 4) >> 3;
 }
 
-/** A free slot, cleared, or -1 when all MAX_SLOTS contexts are in use. */
+/**
+ * A free slot, cleared, or -1 when all MAX_SLOTS contexts are in use. Claimed with a cmpxchg:
+ * writer Workers and the reader thread may allocate slots at the same moment.
+ */
 export function allocSlot(ring: Ring): number {
 	for (let k = 0; k < MAX_SLOTS; k++) {
 		const ki = slotI(ring, k);
-		if (ring.i32[ki + K_STATE] === SLOT_FREE) {
+		if (cmpxchg(ring.i32, ki + K_STATE, SLOT_FREE, SLOT_CLAIMED) === SLOT_FREE) {
+			// K_STATE (the first word) stays CLAIMED: the caller sets it.
 			ring.u8.fill(
 				0,
-				ring.L.slotOff + k * ring.L.slotBytes,
+				ring.L.slotOff + k * ring.L.slotBytes + 4,
 				ring.L.slotOff + (k + 1) * ring.L.slotBytes
 			);
 			return k;
@@ -105,8 +112,9 @@ export function allocSlot(ring: Ring): number {
 export function freeSlot(ring: Ring, k: number): void {
 	ring.u8.fill(
 		0,
-		ring.L.slotOff + k * ring.L.slotBytes,
+		ring.L.slotOff + k * ring.L.slotBytes + 4,
 		ring.L.slotOff + (k + 1) * ring.L.slotBytes
 	);
-	ring.i32[slotI(ring, k) + K_STATE] = SLOT_FREE;
+	store(ring.i32, slotI(ring, k) + K_STATE, SLOT_FREE); // last: the slot is free to claim
+
 }

@@ -5,6 +5,7 @@
  * (e.g. 0xffffffffc0000fc0), as seen on the live kernel (kernel.md §11). We store exactly that.
  */
 import { RB_MISSED_MASK } from './constants';
+import { load, store } from './atomics';
 import type { Ring } from './ring';
 
 export function readTimeStamp(ring: Ring, off: number): number {
@@ -18,16 +19,19 @@ export function writeTimeStamp(ring: Ring, off: number, ts: number): void {
 	ring.i32[i + 1] = Math.floor(ts / 2 ** 32) | 0;
 }
 
-/** The low 32 bits of the commit word (size plus flag bits), as an unsigned number. */
+/**
+ * The low 32 bits of the commit word (size plus flag bits), as an unsigned number. An atomic load:
+ * a reader on another thread then sees every byte the writer stored before publishing it.
+ */
 export function readCommit(ring: Ring, off: number): number {
-	return ring.i32[(off + 8) >> 2]! >>> 0;
+	return load(ring.i32, (off + 8) >> 2) >>> 0;
 }
 
 /** local_set(&page->commit, v) for v < 2^31, or with flag bits (then sign-extended). */
 export function writeCommit(ring: Ring, off: number, v: number): void {
 	const i = (off + 8) >> 2;
-	ring.i32[i] = v | 0;
 	ring.i32[i + 1] = v & 0x80000000 ? -1 : 0;
+	store(ring.i32, i, v); // publish: the data written before it is visible to readers
 }
 
 /** rb_page_commit as the kernel's signed long: negative when bit 31 is set. */

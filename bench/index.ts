@@ -1,0 +1,44 @@
+/**
+ * `npm run bench` (issue 4): the engine's write path, page consumption and cross-thread transports
+ * measured side by side with our own baselines in one run, printed as median events/s and ratios.
+ * Never a test, it only prints. Env: BENCH_ROUNDS (5), BENCH_MS (400), BENCH_SIZES (16,64,256).
+ */
+import os from 'node:os';
+import { bareScenarios } from './bare-encode.ts';
+import { engineScenarios } from './engine-write.ts';
+import { optionsFromEnv, runAll, type Entry, type Pending } from './harness.ts';
+import { postMessageScenarios } from './post-message.ts';
+import { report } from './report.ts';
+import { ringbufScenarios } from './ringbuf.ts';
+import { handoffScenarios } from './sab-handoff.ts';
+import { closeWorkers } from './workers.ts';
+
+/** Placeholder until the engine has a Worker runtime; replace it with the engine's scenario. */
+function engineCrossThread(payload: number): Pending {
+	return {
+		key: 'engine-cross-thread',
+		part: 'c',
+		label: '(b)/(c) engine cross-thread',
+		payload,
+		pending: 'not measured yet — needs the Worker runtime (issue 4)'
+	};
+}
+
+const opt = optionsFromEnv();
+const loadBefore = os.loadavg();
+const entries: Entry[] = opt.sizes.flatMap((payload) => [
+	...bareScenarios(payload),
+	...engineScenarios(payload),
+	...handoffScenarios(payload),
+	...postMessageScenarios(payload),
+	...ringbufScenarios(payload),
+	engineCrossThread(payload)
+]);
+const t0 = performance.now();
+try {
+	const measured = await runAll(entries, opt);
+	console.log(report(entries, measured, opt, loadBefore));
+	console.log(`\n(${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+} finally {
+	await closeWorkers();
+}

@@ -1,0 +1,275 @@
+/**
+ * Prints the results: the machine, one table per payload size (median M ev/s, ns/ev, spread, the
+ * probe's figure), the ratios against the named anchors, (d) the kernel's own figures against
+ * the engine's, and a closing "goals" block (measured ratio, met/missed). Measures nothing.
+ */
+import os from 'node:os';
+import { isScenario, type Entry, type Measured, type Options } from './harness.ts';
+import {
+	KERNEL_MARKER_NS,
+	KERNEL_MMAP_DRAIN,
+	KERNEL_READ_DRAIN,
+	PROBE,
+	sizeIndex
+} from './perf-md.ts';
+
+const CROSS_THREAD = 'not measured yet — needs the Worker runtime (issue 4)';
+
+interface Ratio {
+	num: string;
+	den: string;
+	/** Goal: the ratio must be at least this. */
+	min?: number;
+	/** What the ratio says, shown in the goals block. */
+	goal?: string;
+}
+
+/** Ratios per payload size; those with `min` are the goals of issue 4 (perf.md's gates 1 and 6). */
+const RATIOS: readonly Ratio[] = [
+	{
+		num: 'engine-ab-synthetic',
+		den: 'bare-atomic-ab',
+		min: 0.5,
+		goal: 'engine write >= 0.5x bare encode + Atomics.store commit (AB, synthetic clock)'
+	},
+	{
+		num: 'engine-sab-synthetic',
+		den: 'bare-atomic-sab',
+		min: 0.5,
+		goal: 'engine write >= 0.5x bare encode + Atomics.store commit (SAB, synthetic clock)'
+	},
+	{
+		num: 'engine-ab-real',
+		den: 'bare-now',
+		min: 0.8,
+		goal: 'engine write, real clock (AB) >= 0.8x bare encode + performance.now()'
+	},
+	{
+		num: 'engine-sab-real',
+		den: 'bare-now',
+		min: 0.8,
+		goal: 'engine write, real clock (SAB) >= 0.8x bare encode + performance.now()'
+	},
+	{ num: 'engine-ab-synthetic', den: 'bare-plain' },
+	{ num: 'engine-decode', den: 'bare-decode' },
+	{ num: 'handoff-synthetic', den: 'post-page' },
+	{ num: 'handoff-synthetic', den: 'ringbuf' },
+	{ num: 'handoff-synthetic', den: 'post-record' }
+];
+
+const KERNEL_SANITY = 5;
+
+type Lookup = (key: string, payload: number) => Measured | undefined;
+
+function lookup(measured: readonly Measured[]): Lookup {
+	const by = new Map(measured.map((m) => [`${m.scenario.key}@${m.scenario.payload}`, m]));
+	return (key, payload) => by.get(`${key}@${payload}`);
+}
+
+const ok = (m: Measured | undefined): m is Measured =>
+	m !== undefined && m.error === undefined && Number.isFinite(m.median);
+
+function mevs(rate: number): string {
+	const m = rate / 1e6;
+	return m.toFixed(m >= 100 ? 0 : m >= 10 ? 1 : 2);
+}
+
+function ns(rate: number): string {
+	const v = 1e9 / rate;
+	return v.toFixed(v >= 1000 ? 0 : 1);
+}
+
+/** Short names for the ratio lines. */
+const SHORT: Readonly<Record<string, string>> = {
+	'bare-plain': 'bare encode (AB)',
+	'bare-atomic-ab': 'bare encode + Atomics.store (AB)',
+	'bare-atomic-sab': 'bare encode + Atomics.store (SAB)',
+	'bare-now': 'bare encode + performance.now() (AB)',
+	'bare-decode': 'bare decode in place',
+	'engine-decode': 'engine sub-buffers parsed in place',
+	'handoff-synthetic': 'SAB page handoff',
+	'handoff-real': 'SAB page handoff, real clock',
+	'post-page': 'postMessage 4 KiB pages',
+	'post-record': 'postMessage per record',
+	ringbuf: 'ringbuf.js push 1 / pop 4 KiB'
+};
+
+function name(m: Measured): string {
+	const s = m.scenario;
+	return SHORT[s.key] ?? `${s.label} (${s.buffer === '-' ? '' : `${s.buffer}, `}${s.clock})`;
+}
+
+function ratioOf(get: Lookup, r: Ratio, payload: number): number | undefined {
+	const a = get(r.num, payload);
+	const b = get(r.den, payload);
+	return ok(a) && ok(b) ? a.median / b.median : undefined;
+}
+
+function verdict(value: number | undefined, min: number): string {
+	if (value === undefined) return 'not measured';
+	return value >= min ? 'met' : 'MISSED';
+}
+
+function row(cells: readonly string[], widths: readonly number[]): string {
+	return cells
+		.map((c, i) => (i <= 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+		.join('  ')
+		.trimEnd();
+}
+
+export function header(opt: Options, loadBefore: readonly number[]): string {
+	const cpus = os.cpus();
+	const load = (l: readonly number[]) => l.map((x) => x.toFixed(2)).join(' ');
+	return [
+		`ringlab bench — ${new Date().toISOString()}`,
+		`machine: ${cpus[0]?.model ?? '?'} x ${cpus.length}, ${os.type()} ${os.release()}, ` +
+			`node ${process.version} (V8 ${process.versions.v8})`,
+		`${opt.rounds} rounds (BENCH_ROUNDS), every scenario in every round, interleaved; ` +
+			`~${opt.targetMs} ms per run (BENCH_MS)`,
+		`load average before / after: ${load(loadBefore)} / ${load(os.loadavg())} ` +
+			`(${cpus.length} cores: other work on the machine shows as spread)`,
+		'M ev/s and ns/ev are medians; spread = (max - min) / median; ' +
+			'perf.md = the probe, same kind of VM'
+	].join('\n');
+}
+
+function table(payload: number, entries: readonly Entry[], get: Lookup): string[] {
+	const widths = [7, 46, 4, 9, 8, 8, 6, 7];
+	const lines = [
+		row(['part', 'scenario', 'buf', 'clock', 'M ev/s', 'ns/ev', 'spread', 'perf.md'], widths)
+	];
+	const si = sizeIndex(payload);
+	const order = (e: Entry) => (isScenario(e) ? ['a', 'b', 'b/c', 'c'].indexOf(e.part) : 9);
+	const rows = entries.filter((e) => e.payload === payload).sort((x, y) => order(x) - order(y));
+	for (const e of rows) {
+		if (!isScenario(e)) {
+			lines.push(`${e.label}: ${e.pending}`);
+			continue;
+		}
+		const m = get(e.key, payload);
+		const probe = PROBE[e.key]?.[si];
+		const probeText = probe == null ? '' : String(probe);
+		const why = m?.error ?? 'no result';
+		if (!ok(m)) {
+			lines.push(
+				row(
+					[`(${e.part})`, e.label, e.buffer, e.clock, 'error', '', '', probeText],
+					widths
+				) + `  ${why}`
+			);
+			continue;
+		}
+		const spread = (Math.max(...m.rates) - Math.min(...m.rates)) / m.median;
+		lines.push(
+			row(
+				[
+					`(${e.part})`,
+					e.label,
+					e.buffer,
+					e.clock,
+					mevs(m.median),
+					ns(m.median),
+					`${Math.round(spread * 100)}%`,
+					probeText
+				],
+				widths
+			)
+		);
+	}
+	return lines;
+}
+
+function ratios(payload: number, get: Lookup): string[] {
+	const lines = ['ratios (events/s over events/s, same run)'];
+	for (const r of RATIOS) {
+		const a = get(r.num, payload);
+		const b = get(r.den, payload);
+		if (!a || !b) continue;
+		const v = ratioOf(get, r, payload);
+		const text = `  ${name(a)} / ${name(b)}`.padEnd(76);
+		const goal = r.min === undefined ? '' : `  goal >= ${r.min}: ${verdict(v, r.min)}`;
+		lines.push(`${text} ${v === undefined ? '   -' : `${v.toFixed(2)}x`.padStart(7)}${goal}`);
+	}
+	lines.push(`  (b)/(c) engine cross-thread: ${CROSS_THREAD}`);
+	return lines;
+}
+
+function kernel(payload: number, get: Lookup): string[] {
+	const si = sizeIndex(payload);
+	const markerNs = KERNEL_MARKER_NS[si]!;
+	const lines = [
+		'(d) the kernel, native ftrace on this kind of VM (perf.md, not re-measured here)'
+	];
+	const real = get('engine-ab-real', payload);
+	const synth = get('engine-ab-synthetic', payload);
+	let w = `  write() to trace_marker_raw: ${markerNs} ns/ev (${(1e3 / markerNs).toFixed(2)} M ev/s)`;
+	if (ok(real)) {
+		const engineNs = 1e9 / real.median;
+		lines.push(w);
+		w = `  engine writeEvent (AB): real clock ${engineNs.toFixed(1)} ns/ev, `;
+		w += `kernel ns / engine ns = ${(markerNs / engineNs).toFixed(2)} (sanity: >= ${KERNEL_SANITY})`;
+		if (ok(synth)) {
+			const synthNs = 1e9 / synth.median;
+			w += `; synthetic clock ${synthNs.toFixed(1)} ns/ev, ${(markerNs / synthNs).toFixed(2)}`;
+		}
+	}
+	lines.push(w);
+	const decode = get('engine-decode', payload);
+	let r = `  drain of a full buffer: read() of trace_pipe_raw ${KERNEL_READ_DRAIN[si]} M ev/s, `;
+	r += `mmap reader ${KERNEL_MMAP_DRAIN[si]} M ev/s`;
+	if (ok(decode)) {
+		const v = decode.median / 1e6;
+		lines.push(r);
+		r = `  engine sub-buffers parsed in place (1 thread, our parser): ${mevs(decode.median)} M ev/s`;
+		r += ` (${(1e9 / decode.median).toFixed(1)} ns/ev) = ${(v / KERNEL_MMAP_DRAIN[si]!).toFixed(1)}x`;
+		r += ` the mmap drain, ${(v / KERNEL_READ_DRAIN[si]!).toFixed(1)}x the read() drain`;
+	}
+	lines.push(r);
+	return lines;
+}
+
+function goals(sizes: readonly number[], get: Lookup): string[] {
+	const lines = ['goals (issue 4; perf.md "Recommended ratios"), measured in this run'];
+	const cell = (v: number | undefined, min: number) =>
+		(v === undefined ? 'not measured' : `${v.toFixed(2)}x ${verdict(v, min)}`).padEnd(15);
+	lines.push(`  ${''.padEnd(80)} ${sizes.map((s) => `${s} B`.padEnd(15)).join(' ')}`.trimEnd());
+	for (const r of RATIOS) {
+		if (r.min === undefined) continue;
+		const cells = sizes.map((s) => cell(ratioOf(get, r, s), r.min!));
+		lines.push(`  ${r.goal!.padEnd(80)} ${cells.join(' ')}`.trimEnd());
+	}
+	const sanity = sizes.map((s) => {
+		const m = get('engine-ab-real', s);
+		const v = ok(m) ? KERNEL_MARKER_NS[sizeIndex(s)]! / (1e9 / m.median) : undefined;
+		return cell(v, KERNEL_SANITY);
+	});
+	const text =
+		`engine write, real clock (AB) >= ${KERNEL_SANITY}x cheaper than trace_marker_raw ` +
+		'(sanity)';
+	lines.push(`  ${text.padEnd(80)} ${sanity.join(' ')}`.trimEnd());
+	lines.push(
+		'  engine cross-thread >= 0.5x SAB page handoff; >= 2x / 1.5x ringbuf.js (16 / 64 B); ' +
+			'>= 20x postMessage per record;'
+	);
+	lines.push(`    >= 1x / 1.3x / 3x postMessage 4 KiB pages (16 / 64 / 256 B): ${CROSS_THREAD}`);
+	return lines;
+}
+
+export function report(
+	entries: readonly Entry[],
+	measured: readonly Measured[],
+	opt: Options,
+	loadBefore: readonly number[]
+): string {
+	const get = lookup(measured);
+	const sizes = [...new Set(entries.map((e) => e.payload))];
+	const out = [header(opt, loadBefore), ''];
+	for (const payload of sizes) {
+		out.push(`== ${payload}-byte payload ${'='.repeat(60)}`);
+		out.push(...table(payload, entries, get), '');
+		out.push(...ratios(payload, get), '');
+		out.push(...kernel(payload, get), '');
+	}
+	out.push(...goals(sizes, get));
+	return out.join('\n');
+}
