@@ -21,12 +21,18 @@ export function clockStep(ring: Ring): number {
 	return ring.f64[headerF() + HF_CLOCK_STEP]!;
 }
 
-/** rb_time_stamp for the writer whose registers start at float64 index F. */
-export function readClockFor(ring: Ring, F: number): number {
+/**
+ * rb_time_stamp for the writer whose registers start at float64 index F; `floor` is the latest
+ * stamp of its CPU buffer (before_stamp, write_stamp).
+ */
+export function readClockFor(ring: Ring, F: number, floor: number): number {
 	const f64 = ring.f64;
 	const reads = f64[F + R_CLOCK_READS]!;
 	f64[F + R_CLOCK_READS] = reads + 1;
-	let now = clockNow(ring);
+	// Never before this CPU's last stamp. In one thread `now` is never behind it anyway; with
+	// writer threads on other CPUs sharing the clock word it can be, and a per-CPU trace clock
+	// (the kernel's default, trace_clock_local) never goes backwards on its CPU.
+	let now = Math.max(clockNow(ring), floor);
 	if (reads > 0) return now;
 	if (f64[F + R_AT]! >= 0) now = Math.max(now, f64[F + R_AT]!);
 	else if (f64[F + R_DELTA_NS]! >= 0) now += f64[F + R_DELTA_NS]!;

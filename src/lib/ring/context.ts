@@ -116,5 +116,4 @@ export function freeSlot(ring: Ring, k: number): void {
 		ring.L.slotOff + (k + 1) * ring.L.slotBytes
 	);
 	store(ring.i32, slotI(ring, k) + K_STATE, SLOT_FREE); // last: the slot is free to claim
-
 }

@@ -77,10 +77,11 @@ export function writeEvent(
 	const hf = headerF();
 	const d = descI(ring, s, tp);
 	const w = i32[d + D_WRITE]! & 0xfffff;
-	const now = f64[hf + HF_CLOCK_NOW]!;
-	const ts = at >= 0 ? (at > now ? at : now) : now + f64[hf + HF_CLOCK_STEP]!;
 	const before = f64[SF + SF_BEFORE_STAMP]!;
 	const after = f64[SF + SF_WRITE_STAMP]!;
+	// the clock as readClockFor reads it: never before this CPU's last stamp
+	const now = Math.max(f64[hf + HF_CLOCK_NOW]!, before, after);
+	const ts = at >= 0 ? (at > now ? at : now) : now + f64[hf + HF_CLOCK_STEP]!;
 	let length = eventLength(len);
 	let extend = false;
 	let force = false;
@@ -160,6 +161,7 @@ export function writeStepped(
 	const x: Exec = {
 		ring,
 		note: '',
+		verbose: false,
 		warn: (m) => warn?.(m),
 		payload: (_k, dst, off) => dst.set(payload, off)
 	};

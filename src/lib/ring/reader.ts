@@ -207,12 +207,13 @@ export function stepReader(x: ReaderExec, k: number): number {
 		case RD_LOCK: {
 			const holder = i32[SI + S_READER_LOCK]!;
 			if (holder !== 0 && holder !== k + 1) {
-				x.note = 'reader_lock is held by another reader: spin.';
+				if (x.verbose) x.note = 'reader_lock is held by another reader: spin.';
 				next = RD_LOCK;
 				break;
 			}
 			i32[SI + S_READER_LOCK] = k + 1;
-			x.note = 'reader_lock taken: no other reader can swap pages of this CPU now.';
+			if (x.verbose)
+				x.note = 'reader_lock taken: no other reader can swap pages of this CPU now.';
 			next =
 				i32[K + K_OP] === OP_READ_PAGE
 					? RP_PAGE
@@ -224,7 +225,7 @@ export function stepReader(x: ReaderExec, k: number): number {
 		case G_START:
 			i32[SI + S_READER_BUSY] = k + 1;
 			f64[F + R_GRP_LOOPS] = 0;
-			x.note = 'Interrupts off on the reader CPU; cpu_buffer->lock taken.';
+			if (x.verbose) x.note = 'Interrupts off on the reader CPU; cpu_buffer->lock taken.';
 			next = G_AGAIN;
 			break;
 		case G_AGAIN: {
@@ -233,7 +234,7 @@ export function stepReader(x: ReaderExec, k: number): number {
 			next = G_OUT;
 			if (++f64[F + R_GRP_LOOPS]! > 3) {
 				x.warn('rb_get_reader_page looped more than 3 times');
-				x.note = 'Looped too often: give up.';
+				if (x.verbose) x.note = 'Looped too often: give up.';
 				break;
 			}
 			const rd = descI(ring, s, rp);
@@ -241,7 +242,8 @@ export function stepReader(x: ReaderExec, k: number): number {
 			const read = i32[rd + D_READ]!;
 			if (read < size) {
 				i32[K + K_READER] = rp;
-				x.note = `Reader page ${rp} still has unread data (${read} of ${size} bytes read).`;
+				if (x.verbose)
+					x.note = `Reader page ${rp} still has unread data (${read} of ${size} bytes read).`;
 				break;
 			}
 			if (read > size) {
@@ -250,17 +252,19 @@ export function stepReader(x: ReaderExec, k: number): number {
 				break;
 			}
 			if (i32[SI + S_COMMIT_PAGE] === rp) {
-				x.note = 'The commit page is the reader page: nothing more has been committed.';
+				if (x.verbose)
+					x.note = 'The commit page is the reader page: nothing more has been committed.';
 				break;
 			}
 			if (unreadEntries(ring, s) === 0) {
-				x.note = 'The buffer holds no unread events: nothing to swap.';
+				if (x.verbose) x.note = 'The buffer holds no unread events: nothing to swap.';
 				break;
 			}
 			i32[rd + D_WRITE] = 0;
 			i32[rd + D_ENTRIES] = 0;
 			i32[rd + D_REAL_END] = 0;
-			x.note = `Reader page ${rp} is used up: reset it and swap it with the head page.`;
+			if (x.verbose)
+				x.note = `Reader page ${rp} is used up: reset it and swap it with the head page.`;
 			next = G_SPIN;
 			break;
 		}
@@ -277,7 +281,8 @@ export function stepReader(x: ReaderExec, k: number): number {
 			setNext(ring, s, rp, nextPage(ring, s, head), 0);
 			setPrev(ring, s, rp, prevPage(ring, s, head));
 			i32[SI + S_PAGES] = prevPage(ring, s, head);
-			x.note = `The head is page ${head}: reader page ${rp} now points to ${nextPage(ring, s, head)} and back to ${prevPage(ring, s, head)}.`;
+			if (x.verbose)
+				x.note = `The head is page ${head}: reader page ${rp} now points to ${nextPage(ring, s, head)} and back to ${prevPage(ring, s, head)}.`;
 			next = G_SET_HEAD;
 			break;
 		}
@@ -285,7 +290,8 @@ export function stepReader(x: ReaderExec, k: number): number {
 			const rp = i32[SI + S_READER_PAGE]!;
 			setListToHead(ring, s, rp);
 			f64[F + R_OVERWRITE] = f64[SF + SF_OVERRUN]!;
-			x.note = `Reader page ${rp}'s next link carries HEAD: it will be the link into the new head. overrun = ${f64[F + R_OVERWRITE]}.`;
+			if (x.verbose)
+				x.note = `Reader page ${rp}'s next link carries HEAD: it will be the link into the new head. overrun = ${f64[F + R_OVERWRITE]}.`;
 			next = G_REPLACE;
 			break;
 		}
@@ -293,12 +299,14 @@ export function stepReader(x: ReaderExec, k: number): number {
 			const head = i32[K + K_READER]!;
 			const rp = i32[SI + S_READER_PAGE]!;
 			if (!headPageReplace(ring, s, head, rp)) {
-				x.note =
-					'The cmpxchg failed: a writer is pushing the head (UPDATE) or moved it. Find the head again.';
+				if (x.verbose)
+					x.note =
+						'The cmpxchg failed: a writer is pushing the head (UPDATE) or moved it. Find the head again.';
 				next = G_SPIN;
 				break;
 			}
-			x.note = `The link into page ${head} now points to reader page ${rp}: ${rp} is in the ring, ${head} is out.`;
+			if (x.verbose)
+				x.note = `The link into page ${head} now points to reader page ${rp}: ${rp} is in the ring, ${head} is out.`;
 			next = G_FIX;
 			break;
 		}
@@ -315,8 +323,9 @@ export function stepReader(x: ReaderExec, k: number): number {
 			if (overwrite !== f64[SF + SF_LAST_OVERRUN]) {
 				f64[SF + SF_LOST_EVENTS] = overwrite - f64[SF + SF_LAST_OVERRUN]!;
 				f64[SF + SF_LAST_OVERRUN] = overwrite;
-				x.note = `Page ${head} is the new reader page; ${f64[SF + SF_LOST_EVENTS]} events were lost since the last swap.`;
-			} else
+				if (x.verbose)
+					x.note = `Page ${head} is the new reader page; ${f64[SF + SF_LOST_EVENTS]} events were lost since the last swap.`;
+			} else if (x.verbose)
 				x.note = `Page ${head} is the new reader page; the head moved to ${i32[SI + S_HEAD_PAGE]}.`;
 			next = G_AGAIN;
 			break;
@@ -327,7 +336,7 @@ export function stepReader(x: ReaderExec, k: number): number {
 				f64[SF + SF_READ_STAMP] = readTimeStamp(ring, subbufOff(ring, s, r));
 			i32[SI + S_READER_BUSY] = 0;
 			f64[F + R_WAIT] = 0;
-			x.note = r >= 0 ? `Reading from page ${r}.` : 'No page to read.';
+			if (x.verbose) x.note = r >= 0 ? `Reading from page ${r}.` : 'No page to read.';
 			next = G_WAIT;
 			break;
 		}
@@ -338,24 +347,25 @@ export function stepReader(x: ReaderExec, k: number): number {
 					x.warn('rb_get_reader_page: a writer never moved off the reader page');
 					i32[K + K_READER] = -1;
 				} else {
-					x.note =
-						'A writer reserved past the end of this page and is still moving the tail: wait.';
+					if (x.verbose)
+						x.note =
+							'A writer reserved past the end of this page and is still moving the tail: wait.';
 					next = G_WAIT;
 					break;
 				}
 			}
-			x.note = 'The page is settled.';
+			if (x.verbose) x.note = 'The page is settled.';
 			next = i32[K + K_GRP_RET]!;
 			break;
 		}
 		case C_PEEK:
 			f64[F + R_PEEK_LOOPS] = 0;
-			x.note = 'Look for the next event.';
+			if (x.verbose) x.note = 'Look for the next event.';
 			next = callGetReaderPage(ring, k, C_EVENT);
 			break;
 		case C_EVENT: {
 			if (i32[K + K_READER]! < 0) {
-				x.note = 'The buffer is empty.';
+				if (x.verbose) x.note = 'The buffer is empty.';
 				next = RD_UNLOCK;
 				break;
 			}
@@ -366,7 +376,7 @@ export function stepReader(x: ReaderExec, k: number): number {
 				if (deltaOf(w) === 0) x.warn('null padding event inside the committed data');
 				f64[SF + SF_LOST_EVENTS] = 0;
 				advanceReader(ring, s);
-				x.note = 'Skip a padding record.';
+				if (x.verbose) x.note = 'Skip a padding record.';
 				next = C_PEEK;
 				break;
 			}
@@ -380,10 +390,11 @@ export function stepReader(x: ReaderExec, k: number): number {
 				}
 				if (++f64[F + R_PEEK_LOOPS]! > 2) x.warn('rb_buffer_peek looped more than twice');
 				advanceReader(ring, s);
-				x.note =
-					t === RINGBUF_TYPE_TIME_EXTEND
-						? 'Step over a time extend.'
-						: 'Step over an absolute time stamp.';
+				if (x.verbose)
+					x.note =
+						t === RINGBUF_TYPE_TIME_EXTEND
+							? 'Step over a time extend.'
+							: 'Step over an absolute time stamp.';
 				next = C_EVENT;
 				break;
 			}
@@ -401,14 +412,15 @@ export function stepReader(x: ReaderExec, k: number): number {
 			advanceReader(ring, s);
 			f64[F + R_PEEK_TS] = 0;
 			const done = ++f64[F + R_DONE_COUNT]!;
-			x.note = ev.lost
-				? `Consumed the event at ${ts} after ${ev.lost} lost events.`
-				: `Consumed the event at ${ts}.`;
+			if (x.verbose)
+				x.note = ev.lost
+					? `Consumed the event at ${ts} after ${ev.lost} lost events.`
+					: `Consumed the event at ${ts}.`;
 			next = f64[F + R_COUNT]! >= 0 && done >= f64[F + R_COUNT]! ? RD_UNLOCK : C_PEEK;
 			break;
 		}
 		case RP_PAGE:
-			x.note = 'Get the reader page.';
+			if (x.verbose) x.note = 'Get the reader page.';
 			next = callGetReaderPage(ring, k, RP_COPY);
 			break;
 		case RP_COPY:
@@ -417,7 +429,7 @@ export function stepReader(x: ReaderExec, k: number): number {
 			break;
 		case GR_CONSUME: {
 			if (perCpuEmpty(ring, s)) {
-				x.note = 'The buffer is empty: nothing changes.';
+				if (x.verbose) x.note = 'The buffer is empty: nothing changes.';
 				next = GR_OUT;
 				break;
 			}
@@ -428,11 +440,12 @@ export function stepReader(x: ReaderExec, k: number): number {
 				// User space is assumed to read it all: advance the kernel reader over every record.
 				const from = i32[rd + D_READ]!;
 				while (i32[rd + D_READ]! < size) advanceReader(ring, s);
-				x.note = `Bytes ${from}..${size} of the reader page are handed to user space and counted as read.`;
+				if (x.verbose)
+					x.note = `Bytes ${from}..${size} of the reader page are handed to user space and counted as read.`;
 				next = GR_OUT;
 				break;
 			}
-			x.note = 'The reader page is used up: swap in a new one.';
+			if (x.verbose) x.note = 'The reader page is used up: swap in a new one.';
 			next = callGetReaderPage(ring, k, GR_SWAPPED);
 			break;
 		}
@@ -444,7 +457,7 @@ export function stepReader(x: ReaderExec, k: number): number {
 				break;
 			}
 			const missed = f64[SF + SF_LOST_EVENTS]!;
-			x.note = 'No events were lost.';
+			if (x.verbose) x.note = 'No events were lost.';
 			if (missed) {
 				if (reader !== i32[SI + S_COMMIT_PAGE]) {
 					const off = subbufOff(ring, s, reader);
@@ -460,7 +473,8 @@ export function stepReader(x: ReaderExec, k: number): number {
 						commit += RB_MISSED_STORED;
 					}
 					writeCommit(ring, off, (commit + RB_MISSED_EVENTS) >>> 0);
-					x.note = `${missed} events were lost: the new reader page's commit carries RB_MISSED_EVENTS${commit & RB_MISSED_STORED ? ' and the count after its data' : ''}.`;
+					if (x.verbose)
+						x.note = `${missed} events were lost: the new reader page's commit carries RB_MISSED_EVENTS${commit & RB_MISSED_STORED ? ' and the count after its data' : ''}.`;
 				} else x.warn(`Reader on commit with ${missed} missed events`);
 			}
 			f64[SF + SF_LOST_EVENTS] = 0;
@@ -469,12 +483,13 @@ export function stepReader(x: ReaderExec, k: number): number {
 		}
 		case GR_OUT:
 			updateMetaPage(ring, s);
-			x.note = 'The meta page now shows reader.id, reader.read and the counters.';
+			if (x.verbose)
+				x.note = 'The meta page now shows reader.id, reader.read and the counters.';
 			next = RD_UNLOCK;
 			break;
 		case RD_UNLOCK:
 			if (i32[SI + S_READER_LOCK] === k + 1) i32[SI + S_READER_LOCK] = 0;
-			x.note = 'reader_lock released.';
+			if (x.verbose) x.note = 'reader_lock released.';
 			next = RD_DONE;
 			break;
 		default:
@@ -509,7 +524,7 @@ function readPageOut(x: ReaderExec, k: number, s: number): void {
 	const SF = structF(ring, s);
 	const reader = i32[slotI(ring, k) + K_READER]!;
 	if (reader < 0) {
-		x.note = 'Nothing to read.';
+		if (x.verbose) x.note = 'Nothing to read.';
 		return;
 	}
 	const out = new Uint8Array(L.subbufSize);
@@ -540,7 +555,8 @@ function readPageOut(x: ReaderExec, k: number, s: number): void {
 		outCommit = pos;
 		outI[0] = (saveTs % 2 ** 32) | 0;
 		outI[1] = Math.floor(saveTs / 2 ** 32) | 0;
-		x.note = `Copied ${pos} bytes of events out of page ${reader} (it is ${i32[SI + S_MAPPED]! > 0 ? 'mapped' : 'still being written or partly read'}).`;
+		if (x.verbose)
+			x.note = `Copied ${pos} bytes of events out of page ${reader} (it is ${i32[SI + S_MAPPED]! > 0 ? 'mapped' : 'still being written or partly read'}).`;
 	} else {
 		// The whole page leaves: swap it with a spare sub-buffer.
 		f64[SF + SF_READ] = (f64[SF + SF_READ]! + i32[rd + D_ENTRIES]!) & RB_WRITE_MASK;
@@ -553,7 +569,8 @@ function readPageOut(x: ReaderExec, k: number, s: number): void {
 		i32[rd + D_READ] = 0;
 		const realEnd = i32[rd + D_REAL_END]!;
 		outCommit = realEnd ? realEnd : readOutCommit(outI);
-		x.note = `Page ${reader} is complete: handed out whole, a spare page takes its place.`;
+		if (x.verbose)
+			x.note = `Page ${reader} is complete: handed out whole, a spare page takes its place.`;
 	}
 	f64[SF + SF_LOST_EVENTS] = 0;
 	let commitWord = outCommit;

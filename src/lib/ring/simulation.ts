@@ -138,6 +138,7 @@ export class Simulation {
 		this.x = {
 			ring: this.ring,
 			note: '',
+			verbose: true,
 			warn: (message) => this.warnings.push({ message }),
 			payload: (k, dst, off) => {
 				const info = this.slots[k]!;

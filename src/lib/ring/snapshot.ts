@@ -52,7 +52,7 @@ export function stepSwap(x: Exec, k: number): number {
 	const fail = (errno: number, why: string, to = SW_DONE) => {
 		i32[K + K_ERRNO] = errno;
 		f64[slotF(ring, k) + R_RET] = 0;
-		x.note = why;
+		if (x.verbose) x.note = why;
 		return to;
 	};
 	switch (pc) {
@@ -77,7 +77,8 @@ export function stepSwap(x: Exec, k: number): number {
 			)
 				next = fail(ERR_EAGAIN, 'Recording is disabled on one of them (EAGAIN).');
 			else {
-				x.note = `Swap CPU ${cpu}: live buffer uses struct ${a}, snapshot buffer struct ${b}.`;
+				if (x.verbose)
+					x.note = `Swap CPU ${cpu}: live buffer uses struct ${a}, snapshot buffer struct ${b}.`;
 				next = SW_DISABLE;
 			}
 			break;
@@ -87,8 +88,9 @@ export function stepSwap(x: Exec, k: number): number {
 			const B = structI(ring, i32[K + K_NEXT_PAGE]!);
 			i32[A + S_RECORD_DISABLED] = i32[A + S_RECORD_DISABLED]! + 1;
 			i32[B + S_RECORD_DISABLED] = i32[B + S_RECORD_DISABLED]! + 1;
-			x.note =
-				'New writers on this CPU are now refused; one that already passed the check is not stopped.';
+			if (x.verbose)
+				x.note =
+					'New writers on this CPU are now refused; one that already passed the check is not stopped.';
 			next = SW_COMMITTING;
 			break;
 		}
@@ -98,8 +100,9 @@ export function stepSwap(x: Exec, k: number): number {
 			if (i32[A + S_COMMITTING] || i32[B + S_COMMITTING])
 				next = fail(1, 'A writer is committing: the swap is refused (EBUSY).', SW_ENABLE);
 			else {
-				x.note =
-					'committing is 0 on both: no writer is between reserve and commit (that this check can see).';
+				if (x.verbose)
+					x.note =
+						'committing is 0 on both: no writer is between reserve and commit (that this check can see).';
 				next = SW_SWAP_BUFFERS;
 			}
 			break;
@@ -110,7 +113,8 @@ export function stepSwap(x: Exec, k: number): number {
 			const t = i32[ia]!;
 			i32[ia] = i32[ib]!;
 			i32[ib] = t;
-			x.note = `buffers[${cpu}] exchanged: the live buffer now uses struct ${i32[ia]}.`;
+			if (x.verbose)
+				x.note = `buffers[${cpu}] exchanged: the live buffer now uses struct ${i32[ia]}.`;
 			next = SW_SWAP_BACK;
 			break;
 		}
@@ -120,7 +124,8 @@ export function stepSwap(x: Exec, k: number): number {
 			const t = i32[A + S_BUFFER]!;
 			i32[A + S_BUFFER] = i32[B + S_BUFFER]!;
 			i32[B + S_BUFFER] = t;
-			x.note = 'Back pointers exchanged: each struct now names its new buffer.';
+			if (x.verbose)
+				x.note = 'Back pointers exchanged: each struct now names its new buffer.';
 			next = SW_ENABLE;
 			break;
 		}
@@ -129,7 +134,8 @@ export function stepSwap(x: Exec, k: number): number {
 			const B = structI(ring, i32[K + K_NEXT_PAGE]!);
 			i32[A + S_RECORD_DISABLED] = i32[A + S_RECORD_DISABLED]! - 1;
 			i32[B + S_RECORD_DISABLED] = i32[B + S_RECORD_DISABLED]! - 1;
-			if (!i32[K + K_ERRNO]) x.note = 'Recording enabled again: the swap is done.';
+			if (!i32[K + K_ERRNO])
+				if (x.verbose) x.note = 'Recording enabled again: the swap is done.';
 			next = SW_DONE;
 			break;
 		}

@@ -11,6 +11,7 @@ import {
 	RB_MISSED_EVENTS,
 	RB_MISSED_STORED
 } from './constants';
+import { load } from './atomics';
 import { refuse } from './errors';
 import { decodeRecords } from './format';
 import { mappedBytes, type Mapping } from './mapping';
@@ -59,8 +60,10 @@ export function parseSubbuf(
 	from: number
 ): { events: ConsumedEvent[]; missed: number } {
 	const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	const i32 = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2);
+	// The commit word first, atomically: the writer published it after the data (can be late).
+	const commit = load(i32, 2) >>> 0;
 	const ts0 = dv.getUint32(0, true) + dv.getUint32(4, true) * 2 ** 32;
-	const commit = dv.getUint32(8, true);
 	const size = commit & 0x3fffffff;
 	let missed = 0;
 	if (commit & RB_MISSED_EVENTS)
@@ -68,7 +71,6 @@ export function parseSubbuf(
 			commit & RB_MISSED_STORED
 				? Number(dv.getBigUint64(BUF_PAGE_HDR_SIZE + size, true))
 				: -1;
-	const i32 = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2);
 	const events: ConsumedEvent[] = [];
 	for (const r of decodeRecords(i32, BUF_PAGE_HDR_SIZE, 0, size, ts0)) {
 		if (r.kind !== 'data' || r.offset < from) continue;

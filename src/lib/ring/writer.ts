@@ -99,8 +99,10 @@ export interface Exec {
 	warn(message: string): void;
 	/** Fills the payload of the write in slot k into `dst` (length R_PAYLOAD_LEN; R_SEQ is set). */
 	payload(k: number, dst: Uint8Array, offset: number): void;
-	/** Plain-words sentence about the step just taken. */
+	/** Plain-words sentence about the step just taken (written only when `verbose`). */
 	note: string;
+	/** Someone is watching: compose the notes. Free-running writers leave it false. */
+	verbose: boolean;
 }
 
 // Why a write failed (register R_RET when the writer ends with K_ERRNO set).
@@ -263,7 +265,7 @@ export function stepWriter(x: Exec, k: number): number {
 			const buffer = i32[K + K_BUFFER]!;
 			const cpu = i32[K + K_CPU]!;
 			if (i32[H_REC_DISABLED + buffer] !== 0) {
-				x.note = 'Recording is off: ring_buffer_lock_reserve returns NULL.';
+				if (x.verbose) x.note = 'Recording is off: ring_buffer_lock_reserve returns NULL.';
 				next = fail(x, k, WHY_RECORD_OFF, 1);
 				break;
 			}
@@ -272,46 +274,50 @@ export function stepWriter(x: Exec, k: number): number {
 			i32[K + K_STRUCT] = ns;
 			const nsi = structI(ring, ns);
 			if (i32[nsi + S_RECORD_DISABLED] !== 0) {
-				x.note = "This CPU's buffer has recording disabled: the write is refused.";
+				if (x.verbose)
+					x.note = "This CPU's buffer has recording disabled: the write is refused.";
 				next = fail(x, k, WHY_CPU_DISABLED, 1);
 				break;
 			}
 			if (f64[F + R_PAYLOAD_LEN]! > L.capacity - 8) {
-				x.note = 'The event is larger than max_data_size.';
+				if (x.verbose) x.note = 'The event is larger than max_data_size.';
 				next = fail(x, k, WHY_TOO_BIG, 2);
 				break;
 			}
 			const bit = recursionBit(i32[K + K_CTX]!);
 			if (i32[nsi + S_RECURSION]! & bit) {
-				x.note =
-					'A writer of this context is already running on this CPU: recursion refused.';
+				if (x.verbose)
+					x.note =
+						'A writer of this context is already running on this CPU: recursion refused.';
 				next = fail(x, k, WHY_RECURSION, 1);
 				break;
 			}
 			i32[nsi + S_RECURSION] = i32[nsi + S_RECURSION]! | bit;
-			x.note = `Recording is on; this writer will use CPU ${cpu}'s buffer.`;
+			if (x.verbose) x.note = `Recording is on; this writer will use CPU ${cpu}'s buffer.`;
 			next = W_START_COMMIT;
 			break;
 		}
 		case W_START_COMMIT:
 			i32[SI + S_COMMITTING]!++;
 			i32[SI + S_COMMITS]!++;
-			x.note = `committing = ${i32[SI + S_COMMITTING]}: from now on a snapshot swap of this CPU is refused.`;
+			if (x.verbose)
+				x.note = `committing = ${i32[SI + S_COMMITTING]}: from now on a snapshot swap of this CPU is refused.`;
 			next = W_CHECK_SWAP;
 			break;
 		case W_CHECK_SWAP: {
 			if (i32[SI + S_BUFFER] !== i32[K + K_BUFFER]) {
 				i32[SI + S_COMMITTING]!--;
 				i32[SI + S_COMMITS]!--;
-				x.note =
-					'The per-CPU buffer now belongs to another buffer (swapped): the write fails.';
+				if (x.verbose)
+					x.note =
+						'The per-CPU buffer now belongs to another buffer (swapped): the write fails.';
 				fail(x, k, WHY_SWAPPED, 1);
 				next = W_UNLOCK_FAIL;
 				break;
 			}
 			f64[F + R_LENGTH] = eventLength(f64[F + R_PAYLOAD_LEN]!);
 			f64[F + R_NR_LOOPS] = 0;
-			x.note = `The event needs ${f64[F + R_LENGTH]} bytes.`;
+			if (x.verbose) x.note = `The event needs ${f64[F + R_LENGTH]} bytes.`;
 			next = W_A;
 			break;
 		}
@@ -333,31 +339,36 @@ export function stepWriter(x: Exec, k: number): number {
 			const after = f64[SF + SF_WRITE_STAMP]!;
 			f64[F + R_BEFORE] = before;
 			f64[F + R_AFTER] = after;
-			const ts = readClockFor(ring, F);
+			const ts = readClockFor(ring, F, Math.max(before, after));
 			f64[F + R_TS] = ts;
 			if (w === 0) {
 				f64[F + R_DELTA] = 0; // the sub-buffer time stamp will carry the time
-				x.note = `Tail page ${tp} is empty: the event takes the page's time stamp (ts ${ts}).`;
+				if (x.verbose)
+					x.note = `Tail page ${tp} is empty: the event takes the page's time stamp (ts ${ts}).`;
 			} else if (before !== after) {
 				// We interrupted another writer between its [B] and [D]: carry a full stamp.
 				f64[F + R_ADDTS] = ADD_FORCE | ADD_EXTEND;
 				f64[F + R_LENGTH] = f64[F + R_LENGTH]! + RB_LEN_TIME_EXTEND;
-				x.note = `before_stamp != write_stamp: we interrupted a writer, so this event carries an absolute time stamp.`;
+				if (x.verbose)
+					x.note = `before_stamp != write_stamp: we interrupted a writer, so this event carries an absolute time stamp.`;
 			} else {
 				const delta = ts - after;
 				f64[F + R_DELTA] = delta;
 				if (delta < 0 || delta > TS_MASK) {
 					f64[F + R_ADDTS] = ADD_EXTEND;
 					f64[F + R_LENGTH] = f64[F + R_LENGTH]! + RB_LEN_TIME_EXTEND;
-					x.note = `Delta ${delta} ns does not fit in 27 bits: a time extend is added.`;
-				} else x.note = `Tail page ${tp}, write index ${w}, delta ${delta} ns.`;
+					if (x.verbose)
+						x.note = `Delta ${delta} ns does not fit in 27 bits: a time extend is added.`;
+				} else if (x.verbose)
+					x.note = `Tail page ${tp}, write index ${w}, delta ${delta} ns.`;
 			}
 			next = W_B;
 			break;
 		}
 		case W_B:
 			f64[SF + SF_BEFORE_STAMP] = f64[F + R_TS]!;
-			x.note = `before_stamp = ${f64[F + R_TS]}: a writer interrupting us now will see it differ from write_stamp.`;
+			if (x.verbose)
+				x.note = `before_stamp = ${f64[F + R_TS]}: a writer interrupting us now will see it differ from write_stamp.`;
 			next = W_C;
 			break;
 		case W_C: {
@@ -368,13 +379,15 @@ export function stepWriter(x: Exec, k: number): number {
 			f64[F + R_WRITE] = write;
 			f64[F + R_TAIL] = tail;
 			if (write > L.capacity) {
-				x.note = `Reserved ${tail}..${write} past the page end (${L.capacity}): the tail must move.`;
+				if (x.verbose)
+					x.note = `Reserved ${tail}..${write} past the page end (${L.capacity}): the tail must move.`;
 				next = W_MT_NEXT;
 			} else if (tail === f64[F + R_W]) {
-				x.note = `Reserved bytes ${tail}..${write} of page ${tp}.`;
+				if (x.verbose) x.note = `Reserved bytes ${tail}..${write} of page ${tp}.`;
 				next = W_D;
 			} else {
-				x.note = `Reserved ${tail}..${write}, but the write index moved since [A]: an interrupt wrote in between.`;
+				if (x.verbose)
+					x.note = `Reserved ${tail}..${write}, but the write index moved since [A]: an interrupt wrote in between.`;
 				next = W_SLOW;
 			}
 			break;
@@ -383,22 +396,27 @@ export function stepWriter(x: Exec, k: number): number {
 			const ts = f64[F + R_TS]!;
 			f64[SF + SF_WRITE_STAMP] = ts;
 			f64[F + R_DELTA] = f64[F + R_ADDTS]! & ADD_FORCE ? ts : ts - f64[F + R_AFTER]!;
-			x.note = `write_stamp = ${ts}: stamps agree again.`;
+			if (x.verbose) x.note = `write_stamp = ${ts}: stamps agree again.`;
 			next = W_UPDATE;
 			break;
 		}
 		case W_SLOW: {
 			f64[F + R_BEFORE] = f64[SF + SF_BEFORE_STAMP]!;
-			const ts2 = readClockFor(ring, F);
+			const ts2 = readClockFor(
+				ring,
+				F,
+				Math.max(f64[SF + SF_BEFORE_STAMP]!, f64[SF + SF_WRITE_STAMP]!)
+			);
 			f64[F + R_TS2] = ts2;
 			f64[SF + SF_BEFORE_STAMP] = ts2;
-			x.note = `Interrupted between [A] and [C]: read the clock again (${ts2}) and set before_stamp.`;
+			if (x.verbose)
+				x.note = `Interrupted between [A] and [C]: read the clock again (${ts2}) and set before_stamp.`;
 			next = W_E;
 			break;
 		}
 		case W_E:
 			f64[F + R_AFTER] = f64[SF + SF_WRITE_STAMP]!;
-			x.note = `write_stamp reads ${f64[F + R_AFTER]}.`;
+			if (x.verbose) x.note = `write_stamp reads ${f64[F + R_AFTER]}.`;
 			next = W_F;
 			break;
 		case W_F: {
@@ -408,11 +426,13 @@ export function stepWriter(x: Exec, k: number): number {
 			const cur = load(i32, descI(ring, s, tp) + D_WRITE) & RB_WRITE_MASK;
 			if (f64[F + R_WRITE] === cur && after === f64[F + R_BEFORE] && after < ts2) {
 				f64[F + R_DELTA] = ts2 - after;
-				x.note = `Nothing came in after our reservation: delta = ${ts2 - after}.`;
+				if (x.verbose)
+					x.note = `Nothing came in after our reservation: delta = ${ts2 - after}.`;
 			} else {
 				f64[F + R_DELTA] = 0;
-				x.note =
-					'Something came in after our reservation: use delta 0 (same time as the event we interrupted).';
+				if (x.verbose)
+					x.note =
+						'Something came in after our reservation: use delta 0 (same time as the event we interrupted).';
 			}
 			f64[F + R_TS] = ts2;
 			f64[F + R_ADDTS] = f64[F + R_ADDTS]! & ~ADD_FORCE;
@@ -455,9 +475,10 @@ export function stepWriter(x: Exec, k: number): number {
 			if (tail === 0) writeTimeStamp(ring, base, ts);
 			f64[SF + SF_ENTRIES_BYTES] = f64[SF + SF_ENTRIES_BYTES]! + f64[F + R_LENGTH]!;
 			f64[F + R_DELTA] = delta;
-			x.note = addts
-				? `Wrote a ${addts & ADD_FORCE ? 'time stamp' : 'time extend'} and the event header at ${tail}.`
-				: `Wrote the event header at ${tail} (delta ${delta}).`;
+			if (x.verbose)
+				x.note = addts
+					? `Wrote a ${addts & ADD_FORCE ? 'time stamp' : 'time extend'} and the event header at ${tail}.`
+					: `Wrote the event header at ${tail} (delta ${delta}).`;
 			next = W_COPY;
 			break;
 		}
@@ -468,7 +489,8 @@ export function stepWriter(x: Exec, k: number): number {
 			const evOff = subbufOff(ring, s, tp) + BUF_PAGE_HDR_SIZE + tail + ext;
 			const large = (i32[evOff >> 2]! & 0x1f) === 0;
 			x.payload(k, ring.u8, evOff + (large ? 8 : 4));
-			x.note = `Copied ${f64[F + R_PAYLOAD_LEN]} payload bytes; the event is reserved but not yet committed.`;
+			if (x.verbose)
+				x.note = `Copied ${f64[F + R_PAYLOAD_LEN]} payload bytes; the event is reserved but not yet committed.`;
 			next = W_COMMIT;
 			break;
 		}
@@ -480,32 +502,35 @@ export function stepWriter(x: Exec, k: number): number {
 			const CF = structF(ring, cs);
 			f64[CF + SF_ENTRIES] = f64[CF + SF_ENTRIES]! + 1;
 			i32[K + K_RET_PC] = W_UNLOCK_OK;
-			x.note =
-				cs === s
-					? 'entries++ for this CPU; now end the commit.'
-					: `The commit goes to struct ${cs}, not struct ${s} where the event was reserved: the buffer was swapped under us.`;
+			if (x.verbose)
+				x.note =
+					cs === s
+						? 'entries++ for this CPU; now end the commit.'
+						: `The commit goes to struct ${cs}, not struct ${s} where the event was reserved: the buffer was swapped under us.`;
 			next = W_EC_CHECK;
 			break;
 		}
 		case W_EC_CHECK:
 			if (i32[SI + S_COMMITTING] === 0) {
 				x.warn('rb_end_commit with committing == 0');
-				x.note = 'committing is already 0: the kernel warns.';
+				if (x.verbose) x.note = 'committing is already 0: the kernel warns.';
 				next = i32[K + K_RET_PC]!;
 				break;
 			}
-			x.note = `committing = ${i32[SI + S_COMMITTING]}.`;
+			if (x.verbose) x.note = `committing = ${i32[SI + S_COMMITTING]}.`;
 			next = W_EC_SNAP;
 			break;
 		case W_EC_SNAP:
 			f64[F + R_COMMITS] = i32[SI + S_COMMITS]!;
 			if (i32[SI + S_COMMITTING] === 1) {
 				f64[F + R_MAXCOUNT] = i32[SI + S_NR_PAGES]! * 100;
-				x.note = 'We are the outermost writer: move the commit up to the tail.';
+				if (x.verbose)
+					x.note = 'We are the outermost writer: move the commit up to the tail.';
 				next = W_SC_LOOP1;
 			} else {
-				x.note =
-					'A writer below us is still in flight: our commit stays pending until it finishes.';
+				if (x.verbose)
+					x.note =
+						'A writer below us is still in flight: our commit stays pending until it finishes.';
 				next = W_EC_DEC;
 			}
 			break;
@@ -513,7 +538,7 @@ export function stepWriter(x: Exec, k: number): number {
 			const cp = i32[SI + S_COMMIT_PAGE]!;
 			const tp = load(i32, SI + S_TAIL_PAGE);
 			if (cp === tp) {
-				x.note = 'The commit page is the tail page.';
+				if (x.verbose) x.note = 'The commit page is the tail page.';
 				next = W_SC_LOOP2;
 				break;
 			}
@@ -531,7 +556,8 @@ export function stepWriter(x: Exec, k: number): number {
 			writeCommit(ring, subbufOff(ring, s, cp), i32[cd + D_WRITE]! & RB_WRITE_MASK);
 			const np = nextPage(ring, s, cp);
 			i32[SI + S_COMMIT_PAGE] = np;
-			x.note = `Page ${cp} is complete: publish its commit and move the commit page to ${np}.`;
+			if (x.verbose)
+				x.note = `Page ${cp} is complete: publish its commit and move the commit page to ${np}.`;
 			next = W_SC_LOOP1;
 			break;
 		}
@@ -540,39 +566,42 @@ export function stepWriter(x: Exec, k: number): number {
 			const w = i32[descI(ring, s, cp) + D_WRITE]! & RB_WRITE_MASK;
 			const off = subbufOff(ring, s, cp);
 			if (readCommit(ring, off) !== w) writeCommit(ring, off, w);
-			x.note = `Publish commit = ${w} on page ${cp}: readers may now read up to there.`;
+			if (x.verbose)
+				x.note = `Publish commit = ${w} on page ${cp}: readers may now read up to there.`;
 			next = W_SC_AGAIN;
 			break;
 		}
 		case W_SC_AGAIN:
 			if (i32[SI + S_COMMIT_PAGE] !== load(i32, SI + S_TAIL_PAGE)) {
 				f64[F + R_MAXCOUNT] = i32[SI + S_NR_PAGES]! * 100;
-				x.note = 'An interrupt moved the tail meanwhile: walk the commit again.';
+				if (x.verbose)
+					x.note = 'An interrupt moved the tail meanwhile: walk the commit again.';
 				next = W_SC_LOOP1;
 			} else {
-				x.note = 'The commit has caught up with the tail.';
+				if (x.verbose) x.note = 'The commit has caught up with the tail.';
 				next = W_EC_DEC;
 			}
 			break;
 		case W_EC_DEC:
 			i32[SI + S_COMMITTING]!--;
-			x.note = `committing = ${i32[SI + S_COMMITTING]}.`;
+			if (x.verbose) x.note = `committing = ${i32[SI + S_COMMITTING]}.`;
 			next = W_EC_RECHECK;
 			break;
 		case W_EC_RECHECK:
 			if (i32[SI + S_COMMITS] !== f64[F + R_COMMITS] && i32[SI + S_COMMITTING] === 0) {
 				i32[SI + S_COMMITTING]!++;
-				x.note =
-					'An interrupt wrote after we moved the commit: committing++ and move it again.';
+				if (x.verbose)
+					x.note =
+						'An interrupt wrote after we moved the commit: committing++ and move it again.';
 				next = W_EC_SNAP;
 			} else {
-				x.note = 'No interrupt slipped in.';
+				if (x.verbose) x.note = 'No interrupt slipped in.';
 				next = i32[K + K_RET_PC]!;
 			}
 			break;
 		case W_UNLOCK_OK:
 			i32[SI + S_RECURSION] = i32[SI + S_RECURSION]! & ~recursionBit(i32[K + K_CTX]!);
-			x.note = 'The write is complete.';
+			if (x.verbose) x.note = 'The write is complete.';
 			next = W_DONE;
 			break;
 		case W_MT_NEXT: {
@@ -582,10 +611,11 @@ export function stepWriter(x: Exec, k: number): number {
 			if (np === i32[SI + S_COMMIT_PAGE]) {
 				f64[SF + SF_COMMIT_OVERRUN]!++;
 				fail(x, k, WHY_COMMIT_OVERRUN, 1);
-				x.note = `The next page ${np} is the commit page: interrupts wrapped the whole buffer (commit_overrun).`;
+				if (x.verbose)
+					x.note = `The next page ${np} is the commit page: interrupts wrapped the whole buffer (commit_overrun).`;
 				next = W_MT_RESET_FAIL;
 			} else {
-				x.note = `The next page is ${np}.`;
+				if (x.verbose) x.note = `The next page is ${np}.`;
 				next = W_MT_HEAD;
 			}
 			break;
@@ -599,24 +629,27 @@ export function stepWriter(x: Exec, k: number): number {
 					if (!(i32[H_FLAGS]! & FL_OVERWRITE)) {
 						f64[SF + SF_DROPPED_EVENTS]!++;
 						fail(x, k, WHY_FULL, 1);
-						x.note = `Page ${np} is the head and overwrite is off: the event is dropped (dropped_events).`;
+						if (x.verbose)
+							x.note = `Page ${np} is the head and overwrite is off: the event is dropped (dropped_events).`;
 						next = W_MT_RESET_FAIL;
 					} else {
-						x.note = `Page ${np} is the head: overwrite mode pushes the head forward.`;
+						if (x.verbose)
+							x.note = `Page ${np} is the head: overwrite mode pushes the head forward.`;
 						next = W_HP_UPDATE;
 					}
 				} else if (cp !== load(i32, SI + S_TAIL_PAGE) && cp === i32[SI + S_READER_PAGE]) {
 					f64[SF + SF_COMMIT_OVERRUN]!++;
 					fail(x, k, WHY_COMMIT_OVERRUN, 1);
-					x.note =
-						'The commit is still on the reader page: the head cannot be pushed (commit_overrun).';
+					if (x.verbose)
+						x.note =
+							'The commit is still on the reader page: the head cannot be pushed (commit_overrun).';
 					next = W_MT_RESET_FAIL;
 				} else {
-					x.note = 'The tail leaves the reader page into the ring.';
+					if (x.verbose) x.note = 'The tail leaves the reader page into the ring.';
 					next = W_TU_INTCNT;
 				}
 			} else {
-				x.note = `Page ${np} is not the head: move the tail there.`;
+				if (x.verbose) x.note = `Page ${np} is not the head: move the tail there.`;
 				next = W_TU_INTCNT;
 			}
 			break;
@@ -634,17 +667,21 @@ export function stepWriter(x: Exec, k: number): number {
 					f64[SF + SF_ENTRIES_BYTES]! - readCommitLong(ring, subbufOff(ring, s, np));
 				f64[SF + SF_PAGES_LOST]!++;
 				f64[F + R_ENTRIES] = entries;
-				x.note = `Link ${tp}->${np} is now UPDATE; the ${entries} events on page ${np} are lost (overrun).`;
+				if (x.verbose)
+					x.note = `Link ${tp}->${np} is now UPDATE; the ${entries} events on page ${np} are lost (overrun).`;
 				next = W_HP_SET_HEAD;
 			} else if (type === RB_PAGE_UPDATE) {
-				x.note =
-					'The link is already UPDATE: we interrupted a writer pushing the head; help it.';
+				if (x.verbose)
+					x.note =
+						'The link is already UPDATE: we interrupted a writer pushing the head; help it.';
 				next = W_HP_SET_HEAD;
 			} else if (type === RB_PAGE_NORMAL) {
-				x.note = 'The link is NORMAL: an interrupt already pushed the head; retry.';
+				if (x.verbose)
+					x.note = 'The link is NORMAL: an interrupt already pushed the head; retry.';
 				next = W_MT_AGAIN;
 			} else {
-				x.note = 'The link moved: a reader swapped the head page out; retry.';
+				if (x.verbose)
+					x.note = 'The link moved: a reader swapped the head page out; retry.';
 				next = W_MT_AGAIN;
 			}
 			break;
@@ -661,22 +698,24 @@ export function stepWriter(x: Exec, k: number): number {
 				next = W_MT_RESET_FAIL;
 				break;
 			}
-			x.note =
-				ret === RB_PAGE_NORMAL
-					? `Link ${np}->${nh} is now HEAD: page ${nh} is the new head.`
-					: `Link ${np}->${nh} was already HEAD: an interrupt did it.`;
+			if (x.verbose)
+				x.note =
+					ret === RB_PAGE_NORMAL
+						? `Link ${np}->${nh} is now HEAD: page ${nh} is the new head.`
+						: `Link ${np}->${nh} was already HEAD: an interrupt did it.`;
 			next = W_HP_CHECK_TAIL;
 			break;
 		}
 		case W_HP_CHECK_TAIL: {
 			const tp = i32[K + K_TAIL_PAGE]!;
 			const np = i32[K + K_NEXT_PAGE]!;
-			x.note = 'The tail is where we expect it.';
+			if (x.verbose) x.note = 'The tail is where we expect it.';
 			if (f64[F + R_RET] === RB_PAGE_NORMAL) {
 				const live = load(i32, SI + S_TAIL_PAGE);
 				if (live !== tp && live !== np) {
 					headPageSet(ring, s, np, RB_PAGE_HEAD, RB_PAGE_NORMAL);
-					x.note = `Nested writers moved the tail to ${live}, past the head we just set: clear that HEAD again.`;
+					if (x.verbose)
+						x.note = `Nested writers moved the tail to ${live}, past the head we just set: clear that HEAD again.`;
 				}
 			}
 			next = f64[F + R_TYPE] === RB_PAGE_HEAD ? W_HP_CLEAR_UPDATE : W_TU_INTCNT;
@@ -691,7 +730,8 @@ export function stepWriter(x: Exec, k: number): number {
 				next = W_MT_RESET_FAIL;
 				break;
 			}
-			x.note = `Link ${tp}->${i32[K + K_NEXT_PAGE]} back to NORMAL: the head push is done.`;
+			if (x.verbose)
+				x.note = `Link ${tp}->${i32[K + K_NEXT_PAGE]} back to NORMAL: the head push is done.`;
 			next = W_TU_INTCNT;
 			break;
 		}
@@ -699,7 +739,7 @@ export function stepWriter(x: Exec, k: number): number {
 			const nd = descI(ring, s, i32[K + K_NEXT_PAGE]!);
 			f64[F + R_OLD_WRITE] = addReturn(i32, nd + D_WRITE, RB_WRITE_INTCNT);
 			f64[F + R_OLD_ENTRIES] = addReturn(i32, nd + D_ENTRIES, RB_WRITE_INTCNT);
-			x.note = 'Mark the next page as being updated (RB_WRITE_INTCNT).';
+			if (x.verbose) x.note = 'Mark the next page as being updated (RB_WRITE_INTCNT).';
 			next = W_TU_ZERO;
 			break;
 		}
@@ -713,10 +753,11 @@ export function stepWriter(x: Exec, k: number): number {
 				cmpxchg(i32, nd + D_WRITE, ow, ow & ~RB_WRITE_MASK);
 				cmpxchg(i32, nd + D_ENTRIES, oe, oe & ~RB_WRITE_MASK);
 				writeCommit(ring, subbufOff(ring, s, np), 0);
-				x.note = `Page ${np} emptied for writing (write, entries, commit = 0).`;
+				if (x.verbose)
+					x.note = `Page ${np} emptied for writing (write, entries, commit = 0).`;
 				next = W_TU_MOVE;
 			} else {
-				x.note = 'An interrupt already moved the tail: nothing to do.';
+				if (x.verbose) x.note = 'An interrupt already moved the tail: nothing to do.';
 				next = W_MT_AGAIN;
 			}
 			break;
@@ -726,33 +767,33 @@ export function stepWriter(x: Exec, k: number): number {
 			const np = i32[K + K_NEXT_PAGE]!;
 			if (cmpxchg(i32, SI + S_TAIL_PAGE, tp, np) === tp) {
 				f64[SF + SF_PAGES_TOUCHED]!++;
-				x.note = `tail_page: ${tp} -> ${np}.`;
-			} else x.note = 'The tail cmpxchg failed: an interrupt moved it first.';
+				if (x.verbose) x.note = `tail_page: ${tp} -> ${np}.`;
+			} else if (x.verbose) x.note = 'The tail cmpxchg failed: an interrupt moved it first.';
 			next = W_MT_AGAIN;
 			break;
 		}
 		case W_MT_AGAIN:
 			resetTail(ring, s, i32[K + K_TAIL_PAGE]!, f64[F + R_TAIL]!, f64[F + R_LENGTH]!);
 			i32[K + K_RET_PC] = W_MT_AGAIN_RESTART;
-			x.note = 'Pad the rest of the old page and commit what is there.';
+			if (x.verbose) x.note = 'Pad the rest of the old page and commit what is there.';
 			next = W_EC_CHECK;
 			break;
 		case W_MT_AGAIN_RESTART:
 			i32[SI + S_COMMITTING]!++;
 			if (f64[F + R_ADDTS]! & (ADD_FORCE | ADD_EXTEND))
 				f64[F + R_LENGTH] = f64[F + R_LENGTH]! - RB_LEN_TIME_EXTEND;
-			x.note = 'Retry the reservation on the new tail page.';
+			if (x.verbose) x.note = 'Retry the reservation on the new tail page.';
 			next = W_A;
 			break;
 		case W_MT_RESET_FAIL:
 			resetTail(ring, s, i32[K + K_TAIL_PAGE]!, f64[F + R_TAIL]!, f64[F + R_LENGTH]!);
 			i32[K + K_RET_PC] = W_UNLOCK_FAIL;
-			x.note = 'Undo: pad the old page; the event is not written.';
+			if (x.verbose) x.note = 'Undo: pad the old page; the event is not written.';
 			next = W_EC_CHECK;
 			break;
 		case W_UNLOCK_FAIL:
 			i32[SI + S_RECURSION] = i32[SI + S_RECURSION]! & ~recursionBit(i32[K + K_CTX]!);
-			x.note = 'The write failed.';
+			if (x.verbose) x.note = 'The write failed.';
 			next = W_DONE;
 			break;
 		default:
