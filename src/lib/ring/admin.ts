@@ -4,6 +4,7 @@
  * (ring_buffer_subbuf_order_set), per-CPU reset (ring_buffer_reset_cpu -> rb_reset_cpu) and
  * tracing on/off (ring_buffer_record_on/off). Each returns the ring to use afterwards (resize and
  * order changes move the state into a buffer of another size).
+ * Checked against kernel/trace/ring_buffer.c of 6.10 - 6.18.
  */
 import { RB_BUFFER_OFF, RB_PAGE_HEAD, RB_WRITE_MASK } from './constants';
 import {

@@ -18,7 +18,6 @@ export const K_BUFFER = 6;
 export const K_ERRNO = 7; // 0 while ok, else an ERRNO_CODES index
 export const K_RET_PC = 8; // where rb_end_commit returns
 export const K_GRP_RET = 9; // where rb_get_reader_page returns
-export const K_OPID = 10;
 export const K_READER = 11; // page returned by rb_get_reader_page, -1 for none
 export const K_TAIL_PAGE = 12;
 export const K_NEXT_PAGE = 13;

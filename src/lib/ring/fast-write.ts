@@ -5,6 +5,7 @@
  * (a property test checks that). Anything else (a page crossing, a head push, a drop) goes through
  * the step machine itself. This is what free-running writers in the Worker call.
  * Kernel: ring_buffer_write -> __rb_reserve_next (the [A]..[D] fast path) -> rb_commit.
+ * Checked against kernel/trace/ring_buffer.c of 6.10 - 6.18.
  */
 import { BUF_PAGE_HDR_SIZE, RB_LEN_TIME_EXTEND, TS_59, TS_MASK } from './constants';
 import {

@@ -4,6 +4,7 @@
  * time stamp, and the length rules. Kernel: rb_calculate_event_length, rb_update_event,
  * rb_add_time_stamp, rb_event_length, ring_buffer_event_length, rb_event_time_stamp.
  * See kernel.md §1.3-1.7.
+ * Checked against kernel/trace/ring_buffer.c of 6.10 - 6.18 and libtraceevent 1.7/1.8.
  */
 import {
 	RB_ALIGNMENT,

@@ -21,6 +21,8 @@
  *
  * Multi-byte values are little-endian (the x86-64 layout the kernel exports); the engine refuses to
  * start on a big-endian host rather than produce the wrong bytes.
+ * Kernel structures mirrored: struct ring_buffer_per_cpu, struct buffer_page, struct buffer_data_page,
+ * struct trace_buffer_meta (checked against 6.10 - 6.18, kernel.md §1-2).
  */
 import { BUF_PAGE_HDR_SIZE, PAGE_SIZE } from './constants';
 
@@ -38,8 +40,6 @@ export const H_FAULT_ALLOCS = 10;
 export const H_HISTORY = 11; // bit 0: swap-from-remote-cpu
 export const H_FAULT_AFTER = 41; // allocations that succeed before the injected failures
 export const H_RNG = 12;
-export const H_STEPS_LO = 13;
-export const H_STEPS_HI = 14;
 export const H_SNAPSHOT_REFS = 15; // tr->snapshot
 export const H_TR_MAPPED = 16; // tr->mapped
 export const H_NR_PAGES = 17; // 16 words: nr_pages of each struct (2 * MAX_CPUS)
@@ -75,7 +75,6 @@ export const S_READER_LOCK = 14; // context slot + 1 holding reader_lock, 0 when
 export const S_RECURSION = 15; // trace_recursive_lock bits: 1 task, 2 irq, 4 nmi
 export const S_META_ALLOCATED = 16;
 export const S_IDS_ASSIGNED = 17;
-export const S_WRITE_SEQ = 18; // ringlab: sequence number given to the next generated payload
 export const S_READER_BUSY = 19; // rb_get_reader_page holding cpu_buffer->lock (arch spinlock)
 export const S_DESC_BASE = 20;
 export const STRUCT_I32 = 24;

@@ -3,6 +3,7 @@
  * 80 bytes, little-endian. The kernel writes it only on the reader side: at the first mapping
  * (rb_setup_ids_meta_page), at the end of every GET_READER ioctl and on a reset while mapped
  * (rb_update_meta_page). Writers never touch it: between two updates it is stale by design.
+ * Checked against include/uapi/linux/trace_mmap.h and ring_buffer.c of 6.10 and 6.12.
  */
 import { BUF_PAGE_HDR_SIZE, META_STRUCT_LEN } from './constants';
 import {

@@ -5,6 +5,7 @@
  *
  * The ring is consistent only through `next` links: `prev` links may be stale for a moment (the
  * design doc's T/R/N diagram), so every walk follows `next`.
+ * Checked against kernel/trace/ring_buffer.c of 6.10 - 6.18.
  */
 import { cmpxchg, load } from './atomics';
 import { RB_FLAG_MASK, RB_PAGE_HEAD, RB_PAGE_MOVED, RB_PAGE_UPDATE } from './constants';

@@ -559,7 +559,7 @@ function readPageOut(x: ReaderExec, k: number, s: number): void {
 			x.note = `Copied ${pos} bytes of events out of page ${reader} (it is ${i32[SI + S_MAPPED]! > 0 ? 'mapped' : 'still being written or partly read'}).`;
 	} else {
 		// The whole page leaves: swap it with a spare sub-buffer.
-		f64[SF + SF_READ] = (f64[SF + SF_READ]! + i32[rd + D_ENTRIES]!) & RB_WRITE_MASK;
+		f64[SF + SF_READ] = f64[SF + SF_READ]! + (i32[rd + D_ENTRIES]! & RB_WRITE_MASK);
 		f64[SF + SF_READ_BYTES] = f64[SF + SF_READ_BYTES]! + commit;
 		out.set(ring.u8.subarray(rOff, rOff + L.subbufSize));
 		writeCommit(ring, rOff, 0); // rb_init_page of the spare that takes its place

@@ -3,6 +3,7 @@
  * header. Every engine module is a set of functions over a Ring. This file creates a ring from a
  * config (the kernel's ring_buffer_alloc / rb_allocate_cpu_buffer / rb_head_page_activate) and
  * gives the address arithmetic for structs, page descriptors, sub-buffers and context slots.
+ * Checked against kernel/trace/ring_buffer.c of 6.10 - 6.18.
  */
 import type { RingConfig } from './config';
 import { RB_PAGE_HEAD } from './constants';

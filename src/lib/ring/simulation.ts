@@ -382,7 +382,7 @@ export class Simulation {
 		const { ring } = this;
 		if (ring.i32[H_TR_MAPPED])
 			refuse('EBUSY', 'the buffer is memory-mapped: no snapshot while mapped');
-		if (!ring.i32[structI(ring, structOf(ring, 1, cpu)) + S_NR_PAGES])
+		if (!this.snapshotAllocated())
 			refuse('EINVAL', 'there is no snapshot buffer: set config.snapshot or arm one first');
 		return this.runToEnd(this.spawnSlot({ op: 'snapshot', cpu }, 'swap', ''));
 	}
@@ -452,6 +452,11 @@ export class Simulation {
 		const { ring } = this;
 		if (!name && this.isCpuLocal(CTX_NAMES.indexOf(ctx)))
 			this.checkNesting(step.cpu, CTX_RANK.irq!, -1);
+		if (
+			step.op === 'getReader' &&
+			!ring.i32[structI(ring, structOf(ring, 0, step.cpu)) + S_MAPPED]
+		)
+			refuse('ENODEV', `CPU ${step.cpu}'s buffer is not mapped: GET_READER needs a mapping`);
 		const k = allocSlot(ring);
 		if (k < 0) refuse('EBUSY', `all ${MAX_SLOTS} context slots are in use`);
 		const K = slotI(ring, k);

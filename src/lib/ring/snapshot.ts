@@ -7,6 +7,7 @@
  * the history switch "swap-from-remote-cpu" it runs on another CPU as before the fix, and a writer
  * can slip between [swap buffers] and [swap back pointers]: it reserves in the buffer that was just
  * swapped out and commits into the other one, and rb_end_commit warns (the race of seed 001).
+ * Checked against kernel/trace/ring_buffer.c of 6.10 - 6.18 (the fix is 3163f635b20e, 2023).
  */
 import { K_CPU, K_ERRNO, K_NEXT_PAGE, K_PC, K_STRUCT, R_RET, slotF, slotI } from './context';
 import {

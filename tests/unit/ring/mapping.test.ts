@@ -65,6 +65,12 @@ describe('mapping refusals leave the state as it was', () => {
 			'EINVAL'
 		],
 		['GET_READER unmapped', {}, { op: 'getReader', cpu: 0 }, 'ENODEV'],
+		[
+			'a user-space context spawned for GET_READER while unmapped',
+			{},
+			{ op: 'spawn', as: 'u', cpu: 0, ctx: 'user', do: { op: 'getReader', cpu: 0 } },
+			'ENODEV'
+		],
 		['unmap of an unknown mapping', {}, { op: 'unmap', map: 'nope' }, 'EINVAL'],
 		['readMeta of an unknown mapping', {}, { op: 'readMeta', map: 'nope' }, 'EINVAL'],
 		['snapshot without a snapshot buffer', {}, { op: 'snapshot', cpu: 0 }, 'EINVAL']

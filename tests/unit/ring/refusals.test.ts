@@ -97,3 +97,16 @@ describe('refusals leave the state exactly as it was', () => {
 		expect(sim.state().cpus[0]!.counters.dropped_events).toBe(12);
 	});
 });
+
+describe('readPage (ring_buffer_read_page)', () => {
+	test('a whole page handed out adds its entries to read, whatever read was before', () => {
+		const sim = new Simulation({ subbufsPerCpu: 3 });
+		sim.apply({ op: 'write', cpu: 0, size: 1000, repeat: 6 });
+		const sf = (sim.ring.L.structOff + 24 * 4) >> 3; // float64 counters of struct 0
+		sim.ring.f64[sf + 7] = 2 ** 21; // SF_READ: past RB_WRITE_MASK
+		sim.ring.f64[sf + 0] = 2 ** 21 + 6; // SF_ENTRIES, so the buffer still holds 6
+		const r = sim.apply({ op: 'readPage', cpu: 0 });
+		expect(r.events).toHaveLength(4);
+		expect(sim.state().cpus[0]!.counters.read).toBe(2 ** 21 + 4);
+	});
+});
