@@ -1,0 +1,145 @@
+/**
+ * The page's side of the engine: owns the engine Worker (and the writer Workers), matches replies
+ * to requests, and keeps `ring`, a view of the engine state. With cross-origin isolation that view
+ * is the Worker's own SharedArrayBuffer: the page reads the meta page and sub-buffers in place, as
+ * an mmap consumer does (what it reads can be late by the writes in flight). Without isolation the
+ * Worker sends a copy of the state with every reply, and free-running writers are not available.
+ */
+import { wrapRing, type Ring } from '../ring/ring';
+import { PROTOCOL_VERSION, type Command, type Reply, type Transport } from '../ring/protocol';
+import type { ConfigInput } from '../ring/config';
+import type { StepResult } from '../ring/simulation';
+import { WRITER_RUN, WRITER_STOP, type WriterStart } from './writer-control';
+
+type Pending = { resolve: (r: Reply) => void };
+
+/** Steps that re-lay out or reset the state: free-running writers are stopped around them. */
+const STOP_THE_WORLD = new Set([
+	'resize',
+	'subbufOrder',
+	'reset',
+	'snapshotArm',
+	'snapshotFree',
+	'snapshot'
+]);
+
+export function canShare(): boolean {
+	return typeof SharedArrayBuffer === 'function' && globalThis.crossOriginIsolated === true;
+}
+
+export class EngineClient {
+	ring!: Ring;
+	transport: Transport = 'copy';
+	private readonly worker: Worker;
+	private readonly pending = new Map<number, Pending>();
+	private nextId = 1;
+	private writers: Worker[] = [];
+	private control: Int32Array | null = null;
+	private writerConfig: { rate: number; size: number; cpus: number[] } | null = null;
+
+	private constructor() {
+		this.worker = new Worker(new URL('./sim.worker.ts', import.meta.url), { type: 'module' });
+		this.worker.onmessage = (e: MessageEvent<Reply>) => {
+			const p = this.pending.get(e.data.id);
+			this.pending.delete(e.data.id);
+			p?.resolve(e.data);
+		};
+	}
+
+	/** Starts the engine Worker with `config`; shared transport when the page is isolated. */
+	static async start(
+		config: ConfigInput,
+		transport: Transport = canShare() ? 'shared' : 'copy'
+	): Promise<EngineClient> {
+		const c = new EngineClient();
+		const r = await c.send({
+			type: 'init',
+			id: 0,
+			version: PROTOCOL_VERSION,
+			config,
+			transport
+		});
+		if (r.type !== 'ready')
+			throw new Error(r.type === 'error' ? r.message : 'unexpected reply');
+		c.transport = r.transport;
+		c.ring = wrapRing(r.state);
+		return c;
+	}
+
+	private send(cmd: Command): Promise<Reply> {
+		const id = this.nextId++;
+		return new Promise((resolve) => {
+			this.pending.set(id, { resolve });
+			this.worker.postMessage({ ...cmd, id });
+		});
+	}
+
+	/** Applies steps in the engine (a "system call"); resolves with their results. */
+	async applyAll(steps: unknown[]): Promise<StepResult[]> {
+		const stop = steps.some((s) => STOP_THE_WORLD.has((s as { op?: string }).op ?? ''));
+		const resume = stop ? this.writerConfig : null;
+		if (resume) await this.stopWriters();
+		const r = await this.send({ type: 'applyAll', id: 0, steps });
+		if (r.type === 'error') throw new Error(r.message);
+		if (r.type !== 'result') throw new Error('unexpected reply');
+		if (r.state) this.ring = wrapRing(r.state);
+		if (resume) this.startWriters(resume.cpus, resume.rate, resume.size);
+		return r.results;
+	}
+
+	async apply(step: unknown): Promise<StepResult> {
+		return (await this.applyAll([step]))[0]!;
+	}
+
+	/** Free-running writers, one Worker per CPU, straight into the shared state. */
+	startWriters(cpus: number[], rate: number, size: number): boolean {
+		if (this.transport !== 'shared' || this.writers.length) return false;
+		const control = new SharedArrayBuffer(4 * 16);
+		this.control = new Int32Array(control);
+		Atomics.store(this.control, 0, WRITER_RUN);
+		this.writerConfig = { cpus, rate, size };
+		for (const cpu of cpus) {
+			const w = new Worker(new URL('./writer.worker.ts', import.meta.url), {
+				type: 'module'
+			});
+			const start: WriterStart = {
+				state: this.ring.buf as SharedArrayBuffer,
+				control,
+				cpu,
+				size,
+				rate
+			};
+			w.postMessage(start);
+			this.writers.push(w);
+		}
+		return true;
+	}
+
+	/** Events written by the free-running writer of `cpu` so far (can be late). */
+	written(cpu: number): number {
+		return this.control ? Atomics.load(this.control, 1 + cpu) : 0;
+	}
+
+	get writing(): boolean {
+		return this.writers.length > 0;
+	}
+
+	/** Stops the writers and waits until each has left its loop. */
+	async stopWriters(): Promise<void> {
+		if (!this.control) return;
+		Atomics.store(this.control, 0, WRITER_STOP);
+		await Promise.all(
+			this.writers.map(
+				(w) => new Promise<void>((res) => (w.onmessage = () => (w.terminate(), res())))
+			)
+		);
+		this.writers = [];
+		this.writerConfig = null;
+	}
+
+	terminate(): void {
+		if (this.control) Atomics.store(this.control, 0, WRITER_STOP);
+		for (const w of this.writers) w.terminate();
+		this.worker.terminate();
+	}
+}

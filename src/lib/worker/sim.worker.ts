@@ -1,0 +1,8 @@
+// The engine Worker: the kernel side. Every message is a Command; every answer a Reply (protocol.ts).
+import { EngineHost } from '../ring/host';
+import type { Command } from '../ring/protocol';
+
+const host = new EngineHost();
+self.onmessage = (e: MessageEvent<Command>) => {
+	self.postMessage(host.handle(e.data));
+};
