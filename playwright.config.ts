@@ -39,10 +39,20 @@ export default defineConfig({
 			}
 		}
 	],
-	webServer: {
-		command: 'npm run build && node_modules/.bin/vite preview --port 4173 --strictPort',
-		url: 'http://localhost:4173',
-		reuseExistingServer: !ci,
-		timeout: 120_000
-	}
+	webServer: [
+		{
+			command: 'npm run build && node_modules/.bin/vite preview --port 4173 --strictPort',
+			url: 'http://localhost:4173',
+			reuseExistingServer: !ci,
+			timeout: 120_000
+		},
+		{
+			// the same build on a plain static server with no COOP/COEP headers (the fallback);
+			// it waits for the build of the first server
+			command: 'node scripts/serve-static.mjs 4174',
+			url: 'http://127.0.0.1:4174/',
+			reuseExistingServer: !ci,
+			timeout: 180_000
+		}
+	]
 });
