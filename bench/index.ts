@@ -5,24 +5,14 @@
  */
 import os from 'node:os';
 import { bareScenarios } from './bare-encode.ts';
+import { engineCrossScenario } from './engine-cross.ts';
 import { engineScenarios } from './engine-write.ts';
-import { optionsFromEnv, runAll, type Entry, type Pending } from './harness.ts';
+import { optionsFromEnv, runAll, type Entry } from './harness.ts';
 import { postMessageScenarios } from './post-message.ts';
 import { report } from './report.ts';
 import { ringbufScenarios } from './ringbuf.ts';
 import { handoffScenarios } from './sab-handoff.ts';
 import { closeWorkers } from './workers.ts';
-
-/** Placeholder until the engine has a Worker runtime; replace it with the engine's scenario. */
-function engineCrossThread(payload: number): Pending {
-	return {
-		key: 'engine-cross-thread',
-		part: 'c',
-		label: '(b)/(c) engine cross-thread',
-		payload,
-		pending: 'not measured yet — needs the Worker runtime (issue 4)'
-	};
-}
 
 const opt = optionsFromEnv();
 const loadBefore = os.loadavg();
@@ -32,7 +22,7 @@ const entries: Entry[] = opt.sizes.flatMap((payload) => [
 	...handoffScenarios(payload),
 	...postMessageScenarios(payload),
 	...ringbufScenarios(payload),
-	engineCrossThread(payload)
+	engineCrossScenario(payload)
 ]);
 const t0 = performance.now();
 try {
