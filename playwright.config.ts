@@ -47,6 +47,13 @@ export default defineConfig({
 			timeout: 120_000
 		},
 		{
+			// the dev server, to check that it isolates the page too
+			command: 'node_modules/.bin/vite dev --port 5174 --strictPort',
+			url: 'http://localhost:5174',
+			reuseExistingServer: !ci,
+			timeout: 120_000
+		},
+		{
 			// the same build on a plain static server with no COOP/COEP headers (the fallback);
 			// it waits for the build of the first server
 			command: 'node scripts/serve-static.mjs 4174',

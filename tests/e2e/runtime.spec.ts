@@ -43,3 +43,14 @@ test('static host without headers: the copying transport, labelled, still works'
 		.toBeGreaterThan(0);
 	await page.screenshot({ path: 'test-results/runtime-copy.png' });
 });
+
+test('dev server: COOP/COEP on every response, isolated, the Worker runs', async ({ page }) => {
+	const res = await page.goto('http://localhost:5174/runtime');
+	expect(res?.headers()['cross-origin-opener-policy']).toBe('same-origin');
+	expect(res?.headers()['cross-origin-embedder-policy']).toBe('require-corp');
+	await expect(page.locator('body[data-engine="idle"]')).toBeVisible({ timeout: 30_000 });
+	expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+	await expect(page.getByTestId('runtime-transport')).toContainText('Zero-copy');
+	await page.getByRole('button', { name: 'Write 100 events' }).click();
+	await expect(page.getByTestId('runtime-entries')).toHaveText('100');
+});
