@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { sveltekit } from '@sveltejs/kit/vite';
 import type { Plugin, PreviewServer, ViteDevServer } from 'vite';
 import { defineConfig } from 'vitest/config';
@@ -31,8 +33,39 @@ function crossOriginIsolation(): Plugin {
 	};
 }
 
+/**
+ * Serves (dev, preview) and emits (build) /coi-serviceworker.js from the coi-serviceworker package.
+ * On a static host that sends no isolation headers the page can offer to install it: a service
+ * worker that adds the headers to every response, after which the page reloads isolated.
+ */
+function coiServiceWorker(): Plugin {
+	const file = createRequire(import.meta.url).resolve(
+		'coi-serviceworker/coi-serviceworker.min.js'
+	);
+	const source = () => readFileSync(file);
+	const serve = (server: ViteDevServer | PreviewServer): void => {
+		server.middlewares.use('/coi-serviceworker.js', (_req, res) => {
+			res.setHeader('Content-Type', 'text/javascript');
+			res.end(source());
+		});
+	};
+	return {
+		name: 'ringlab:coi-serviceworker',
+		configureServer: serve,
+		configurePreviewServer: serve,
+		generateBundle(options) {
+			if (options.dir?.endsWith('client'))
+				this.emitFile({
+					type: 'asset',
+					fileName: 'coi-serviceworker.js',
+					source: source()
+				});
+		}
+	};
+}
+
 export default defineConfig({
-	plugins: [crossOriginIsolation(), sveltekit()],
+	plugins: [crossOriginIsolation(), coiServiceWorker(), sveltekit()],
 	// SvelteKit's adapter step always runs long enough to trigger Rolldown's timing report.
 	build: { rolldownOptions: { checks: { bundlerTimings: false } } },
 	test: {

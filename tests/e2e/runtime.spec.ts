@@ -54,3 +54,15 @@ test('dev server: COOP/COEP on every response, isolated, the Worker runs', async
 	await page.getByRole('button', { name: 'Write 100 events' }).click();
 	await expect(page.getByTestId('runtime-entries')).toHaveText('100');
 });
+
+test('static host without headers: the service worker offer brings zero-copy mode back', async ({
+	page
+}) => {
+	await page.goto('http://127.0.0.1:4174/runtime');
+	await expect(page.getByTestId('runtime-transport')).toContainText('Copying transport');
+	await page.getByRole('button', { name: 'Reload in zero-copy mode' }).click();
+	await expect(page.getByTestId('runtime-transport')).toContainText('Zero-copy', {
+		timeout: 20_000
+	});
+	expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+});
