@@ -1,4 +1,7 @@
 import { expect, test } from '@playwright/test';
+import { LAB_OPTIONS } from './fixtures';
+
+test.use(LAB_OPTIONS);
 
 test('/ is served cross-origin isolated', async ({ page }) => {
 	const response = await page.goto('/');
@@ -16,13 +19,10 @@ test('Write three times: 3 entries, and the tail page has committed bytes', asyn
 	const write = page.getByRole('button', { name: 'Write', exact: true });
 	for (let i = 0; i < 3; i++) await write.click();
 
-	await expect(page.getByTestId('counters-0').locator('[data-counter="entries"]')).toHaveText(
-		'3'
-	);
+	await expect(page.getByTestId('counter-0-entries')).toHaveText('3');
 	const tail = await page.getByTestId('pointer-0-tail').getAttribute('data-page');
 	expect(tail).not.toBeNull();
-	const commit = await page.getByTestId(`subbuf-0-${tail}`).getAttribute('data-commit');
+	// Not mapped yet: sub-buffers are named by page number until they get IDs.
+	const commit = await page.getByTestId(`subbuf-0-p${tail}`).getAttribute('data-commit');
 	expect(Number(commit)).toBeGreaterThan(0);
-
-	await page.screenshot({ path: 'test-results/smoke.png', fullPage: true });
 });

@@ -1,188 +1,263 @@
-// Draws one CPU's page ring as a circle of sub-buffers, the reader page outside it, and the
-// head / tail / commit / reader pointers. Reads an engine snapshot; never runs the engine.
-import { arc, select } from 'd3';
-import type { CpuState } from '$lib/ring';
+// Draws one CPU's page ring (kernel.md §2): the sub-buffers as a circle in `next` order, each
+// filled as far as it is committed and labelled with its ID once mapped; the reader page outside
+// the ring; the HEAD / UPDATE flags on the links that carry them; and the head, commit, tail and
+// reader pointers as distinct labelled marks. Reads an engine snapshot; never runs the engine.
+import { arc, interpolate, select, type Selection } from 'd3';
+import type { CpuState, PageState } from '$lib/ring';
+import { COLOR } from './colors';
+import { drawLinks, drawReaderLink } from './ring-links';
+import { drawPointers } from './ring-pointers';
+import {
+	fillShare,
+	labelMode,
+	placeRing,
+	polar,
+	ringGeometry,
+	slotAngle,
+	type Place,
+	type RingGeometry
+} from './ring-layout';
 
 /** Options of {@link drawPageRing}. */
 export interface PageRingOptions {
-	/** Bytes of one sub-buffer, header included (`RingState.subbufSize`); sets the fill scale. */
+	/** Width to draw in, CSS pixels; the height follows (see ringGeometry). */
+	width?: number;
+	/** Bytes of one sub-buffer, header included (`RingState.subbufSize`): sets the fill scale. */
 	subbufSize?: number;
+	/** Page drawn as selected (the inspector's page). */
+	selectedPage?: number | null;
+	/** Page drawn as highlighted (the pgoff the pointer or focus is on). */
+	highlightPage?: number | null;
+	/** Milliseconds a move takes; 0 draws the new state at once (prefers-reduced-motion). */
+	duration?: number;
+	/** Called with a page number when a sub-buffer is clicked or activated from the keyboard. */
+	onSelect?: (page: number) => void;
 }
 
-/** The sub-buffer header: a 64-bit time stamp and the 64-bit commit field. */
+// Selection.transition() and .interrupt() come from d3-transition, which patches d3-selection when
+// it loads; d3 is marked free of side effects, so bundlers drop that unless it is imported itself.
+import 'd3-transition';
+
+/** The sub-buffer header: a 64-bit time stamp and the 64-bit commit field (kernel.md §1.2). */
 const SUBBUF_HEADER_BYTES = 16;
+/** Where each page sat at the last draw into an element, so a swap moves one page, not all. */
+const lastSlots = new WeakMap<Element, Map<number, number>>();
 
-type PointerName = 'head' | 'tail' | 'commit' | 'reader';
-
-const WIDTH = 560;
-const HEIGHT = 400;
-const CX = 220;
-const CY = 200;
-const R_INNER = 85;
-const R_OUTER = 130;
-const READER = { x: 440, y: CY - 40, size: 80 };
-const ringArc = arc();
-const POINTERS: readonly PointerName[] = ['head', 'tail', 'commit', 'reader'];
-const COLORS = {
-	page: '#f1f5f9',
-	outline: '#64748b',
-	fill: '#60a5fa',
-	text: '#0f172a',
-	head: '#dc2626',
-	tail: '#15803d',
-	commit: '#7c3aed',
-	reader: '#b45309'
-} as const;
+type Layer = Selection<SVGGElement, string, SVGSVGElement, unknown>;
 
 /**
- * Draws `cpu` into `svg`, replacing what an earlier call drew.
- * Each sub-buffer is `[data-testid=subbuf-CPU-PAGE]` with `data-commit`; each pointer is
- * `[data-testid=pointer-CPU-NAME]` with `data-page`.
+ * Draws `cpu` into `svg`, moving what an earlier call drew. Each sub-buffer is
+ * `[data-testid=subbuf-CPU-ID]` once mapped (`subbuf-CPU-pPAGE` before), with `data-page`,
+ * `data-id`, `data-commit`; each pointer is `[data-testid=pointer-CPU-NAME]` with `data-page`;
+ * each page's next link is `[data-testid=link-CPU-PAGE]` with `data-flag` and `data-next`.
  */
-export function drawPageRing(
-	svg: SVGSVGElement,
-	cpu: CpuState,
-	{ subbufSize = 4096 }: PageRingOptions = {}
-): void {
-	const dataBytes = subbufSize - SUBBUF_HEADER_BYTES;
-	const ring = fromLowestPage(cpu.ring);
+export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRingOptions = {}) {
+	const { subbufSize = 4096, selectedPage = null, highlightPage = null, duration = 0 } = options;
+	const g = ringGeometry(options.width ?? 440);
+	const capacity = subbufSize - SUBBUF_HEADER_BYTES;
+	const n = cpu.ring.length;
+	const slots = placeRing(cpu.ring, lastSlots.get(svg));
+	lastSlots.set(svg, slots);
+	const place = (page: number): Place | null => {
+		const slot = slots.get(page);
+		if (slot !== undefined) return { ring: true, angle: slotAngle(slot, n) };
+		return page === cpu.reader ? { ring: false } : null;
+	};
+	const pageOf = (p: number): PageState | undefined => cpu.pages[p];
+	const share = (p: number) => fillShare(pageOf(p)?.commit ?? 0, capacity);
+	const role = (p: number) => (slots.has(p) ? 'ring' : 'reader');
+
 	const root = select(svg)
-		.attr('viewBox', `0 0 ${WIDTH} ${HEIGHT}`)
-		.attr('role', 'img')
-		.attr('aria-label', `Page ring of CPU ${cpu.cpu}`)
+		.attr('width', g.width)
+		.attr('height', g.height)
+		.attr('viewBox', `0 0 ${g.width} ${g.height}`)
+		.attr('role', 'group')
+		.attr('aria-label', summary(cpu))
 		.attr('data-testid', `ring-cpu-${cpu.cpu}`)
-		.attr('font-family', 'system-ui, sans-serif')
-		.attr('font-size', 12);
-	root.selectAll('*').remove();
+		.style('font-size', '13px');
+	const layer = (name: string): Layer =>
+		root.selectAll<SVGGElement, string>(`g.${name}`).data([name]).join('g').attr('class', name);
+	const linksLayer = layer('links').attr('transform', `translate(${g.cx},${g.cy})`);
+	const pagesLayer = layer('pages');
+	const pointersLayer = layer('pointers');
 
-	const step = (2 * Math.PI) / Math.max(ring.length, 1);
-	const fillOf = (page: number): number =>
-		Math.min(1, Math.max(0, (cpu.pages[page]?.commit ?? 0) / dataBytes));
-	const slot = (page: number): number => ring.indexOf(page);
-
-	// The ring: one arc per sub-buffer, in ring order, clockwise from 12 o'clock.
-	const slice = (i: number, outerRadius: number) => ({
-		innerRadius: R_INNER,
-		outerRadius,
-		startAngle: i * step,
-		endAngle: (i + 1) * step,
-		padAngle: 0.03
+	const mode = labelMode(n);
+	const pages = pagesLayer
+		.selectAll<SVGGElement, number>('g.page')
+		.data(
+			[...cpu.ring, cpu.reader].filter((p) => pageOf(p)),
+			(p) => p
+		)
+		.join((enter) => {
+			const e = enter.append('g').attr('class', 'page').style('opacity', 0);
+			e.append('title');
+			e.append('path').attr('class', 'frame');
+			e.append('path').attr('class', 'fill');
+			e.append('text').attr('class', 'label');
+			return e;
+		})
+		.each(function (p) {
+			// A page that changed places (a reader swap) fades in where it landed.
+			if (this.dataset.role && this.dataset.role !== role(p)) this.style.opacity = '0.2';
+		})
+		.attr('data-testid', (p) => subbufTestId(cpu.cpu, pageOf(p)!))
+		.attr('data-page', (p) => p)
+		.attr('data-id', (p) => pageOf(p)?.id ?? '')
+		.attr('data-commit', (p) => pageOf(p)?.commit ?? 0)
+		.attr('data-entries', (p) => pageOf(p)?.entries ?? 0)
+		.attr('data-role', role)
+		.attr('transform', (p) =>
+			slots.has(p) ? `translate(${g.cx},${g.cy})` : `translate(${g.reader.x},${g.reader.y})`
+		)
+		.attr('tabindex', 0)
+		.attr('role', 'button')
+		.attr('aria-pressed', (p) => String(p === selectedPage))
+		.attr('aria-label', (p) => describe(pageOf(p)!, capacity, slots.has(p)))
+		.style('cursor', 'pointer')
+		.on('click', (_e, p) => options.onSelect?.(p))
+		.on('keydown', (e: KeyboardEvent, p) => {
+			if (e.key !== 'Enter' && e.key !== ' ') return;
+			e.preventDefault();
+			options.onSelect?.(p);
+		});
+	pages.select('title').text((p) => describe(pageOf(p)!, capacity, slots.has(p)));
+	const marked = (p: number) => p === selectedPage || p === highlightPage;
+	pages
+		.select<SVGPathElement>('path.frame')
+		.attr('d', (p) => sectorShape(g, place(p), n, 1))
+		.style('fill', COLOR.page)
+		.style('stroke', (p) =>
+			p === selectedPage
+				? COLOR.select
+				: p === highlightPage
+					? COLOR.highlight
+					: COLOR.outline
+		)
+		.style('stroke-width', (p) => (marked(p) ? 3.5 : 1))
+		.style('stroke-dasharray', (p) =>
+			p === highlightPage && p !== selectedPage ? '5 3' : null
+		);
+	const fills = pages.select<SVGPathElement>('path.fill').style('fill', COLOR.fill);
+	const before = new Map<Element, number>();
+	fills.each(function () {
+		before.set(this, Number(this.dataset.share ?? 0));
 	});
-	const pages = root
-		.append('g')
-		.attr('transform', `translate(${CX},${CY})`)
-		.selectAll('g')
-		.data(ring)
-		.join('g')
-		.attr('data-testid', (page) => `subbuf-${cpu.cpu}-${page}`)
-		.attr('data-commit', (page) => cpu.pages[page]?.commit ?? 0);
-	pages.append('title').text((page) => describe(cpu, page, dataBytes));
-	pages
-		.append('path')
-		.attr('d', (_, i) => ringArc(slice(i, R_OUTER)))
-		.attr('fill', COLORS.page)
-		.attr('stroke', COLORS.outline);
-	pages
-		.append('path')
-		.attr('d', (page, i) => ringArc(slice(i, R_INNER + (R_OUTER - R_INNER) * fillOf(page))))
-		.attr('fill', COLORS.fill);
-	pages
-		.append('text')
-		.attr('transform', (_, i) => `translate(${ringArc.centroid(slice(i, R_OUTER)).join(',')})`)
+	fills.attr('data-share', share);
+	if (duration <= 0) fills.interrupt().attr('d', (p) => sectorShape(g, place(p), n, share(p)));
+	else
+		fills
+			.transition()
+			.duration(duration)
+			.attrTween('d', function (p) {
+				const i = interpolate(before.get(this) ?? 0, share(p));
+				return (t) => sectorShape(g, place(p), n, i(t));
+			});
+	pages.select<SVGTextElement>('text.label').each(function (p) {
+		label(this, g, pageOf(p)!, place(p), slots.has(p) ? mode : 'full', share(p));
+	});
+	const fading = pages.filter(function () {
+		return this.style.opacity !== '1';
+	});
+	if (duration <= 0) fading.style('opacity', 1);
+	else fading.transition().duration(duration).style('opacity', 1);
+
+	drawLinks(linksLayer, g, cpu, slots, n);
+	drawReaderLink(pagesLayer, g, cpu, slots, n);
+	drawReaderCaption(pagesLayer, g);
+	drawPointers(pointersLayer, g, cpu, place, duration);
+}
+
+/** The testid of a sub-buffer: by ID once mapped (spec §4), by page number before. */
+export function subbufTestId(cpu: number, page: Pick<PageState, 'id' | 'page'>): string {
+	return page.id === null ? `subbuf-${cpu}-p${page.page}` : `subbuf-${cpu}-${page.id}`;
+}
+
+const ringArc = arc<{ start: number; end: number; inner: number; outer: number }>()
+	.innerRadius((d) => d.inner)
+	.outerRadius((d) => d.outer)
+	.startAngle((d) => d.start)
+	.endAngle((d) => d.end)
+	.padAngle(0.025);
+
+/** A sub-buffer filled to share `s`: its ring sector grown outwards, or the reader box upwards. */
+function sectorShape(g: RingGeometry, at: Place | null, n: number, s: number): string {
+	if (!at) return '';
+	if (!at.ring) {
+		const h = g.reader.h * s;
+		return `M0,${g.reader.h - h}h${g.reader.w}v${h}h${-g.reader.w}Z`;
+	}
+	const half = Math.PI / Math.max(n, 1);
+	const outer = g.rIn + (g.rOut - g.rIn) * s;
+	return ringArc({ start: at.angle - half, end: at.angle + half, inner: g.rIn, outer }) ?? '';
+}
+
+function label(
+	el: SVGTextElement,
+	g: RingGeometry,
+	page: PageState,
+	at: Place | null,
+	mode: 'full' | 'short' | 'none',
+	s: number
+): void {
+	const text = select(el);
+	text.selectAll('tspan').remove();
+	if (!at || mode === 'none') return;
+	const [x, y] = at.ring
+		? polar((g.rIn + g.rOut) / 2, at.angle)
+		: [g.reader.w / 2, g.reader.h / 2];
+	text.attr('text-anchor', 'middle')
+		.attr('x', x)
+		.attr('y', y)
+		.style('fill', COLOR.text)
+		.style('stroke', COLOR.page)
+		.style('stroke-width', 3)
+		.style('paint-order', 'stroke')
+		.style('stroke-linejoin', 'round')
+		.style('pointer-events', 'none');
+	if (mode === 'short') {
+		text.append('tspan')
+			.attr('x', x)
+			.attr('dy', '0.35em')
+			.text(page.id ?? page.page);
+		return;
+	}
+	const name = page.id === null ? `p${page.page}` : `ID ${page.id}`;
+	text.append('tspan').attr('x', x).attr('dy', '-0.15em').style('font-weight', 700).text(name);
+	text.append('tspan')
+		.attr('x', x)
+		.attr('dy', '1.15em')
+		.style('font-size', '11px')
+		.text(`${Math.round(s * 100)}%`);
+}
+
+function drawReaderCaption(layer: Layer, g: RingGeometry): void {
+	layer
+		.selectAll('text.reader-caption')
+		.data([0])
+		.join('text')
+		.attr('class', 'reader-caption')
+		.attr('x', g.reader.x + g.reader.w / 2)
+		.attr('y', g.reader.y - 7)
 		.attr('text-anchor', 'middle')
-		.attr('dominant-baseline', 'central')
-		.attr('fill', COLORS.text)
-		.text((page) => page);
-
-	// The reader page sits outside the ring: it is not linked into it.
-	if (slot(cpu.reader) < 0) {
-		const reader = root
-			.append('g')
-			.attr('data-testid', `subbuf-${cpu.cpu}-${cpu.reader}`)
-			.attr('data-commit', cpu.pages[cpu.reader]?.commit ?? 0)
-			.attr('transform', `translate(${READER.x},${READER.y})`);
-		reader.append('title').text(describe(cpu, cpu.reader, dataBytes));
-		reader
-			.append('text')
-			.attr('x', READER.size / 2)
-			.attr('y', -8)
-			.attr('text-anchor', 'middle')
-			.attr('fill', COLORS.text)
-			.text('reader page');
-		reader
-			.append('rect')
-			.attr('width', READER.size)
-			.attr('height', READER.size)
-			.attr('fill', COLORS.page)
-			.attr('stroke', COLORS.outline);
-		const filled = READER.size * fillOf(cpu.reader);
-		reader
-			.append('rect')
-			.attr('y', READER.size - filled)
-			.attr('width', READER.size)
-			.attr('height', filled)
-			.attr('fill', COLORS.fill);
-		reader
-			.append('text')
-			.attr('x', READER.size / 2)
-			.attr('y', READER.size / 2)
-			.attr('text-anchor', 'middle')
-			.attr('dominant-baseline', 'central')
-			.attr('fill', COLORS.text)
-			.text(cpu.reader);
-	}
-
-	// Pointer marks: a dot at the page and a label; marks on the same page stack up.
-	const stacked = new Map<number, number>();
-	for (const name of POINTERS) {
-		const page = cpu[name];
-		const level = stacked.get(page) ?? 0;
-		stacked.set(page, level + 1);
-		const at = anchor(slot(page), step, level);
-		const mark = root
-			.append('g')
-			.attr('data-testid', `pointer-${cpu.cpu}-${name}`)
-			.attr('data-page', page)
-			.attr('transform', `translate(${at.x},${at.y})`)
-			.attr('fill', COLORS[name]);
-		mark.append('circle').attr('r', 4);
-		mark.append('text')
-			.attr('x', at.anchor === 'start' ? 8 : -8)
-			.attr('text-anchor', at.anchor)
-			.attr('dominant-baseline', 'central')
-			.attr('font-weight', 600)
-			.text(`${name} → ${page}`);
-	}
+		.style('fill', COLOR.muted)
+		.style('font-size', '12px')
+		.text('reader page');
 }
 
-/**
- * The ring in its own order, rotated to start at its lowest page number: pages keep their place
- * on the circle while the head moves (the engine lists the ring from the head page).
- */
-function fromLowestPage(ring: readonly number[]): number[] {
-	const start = ring.indexOf(Math.min(...ring));
-	return start <= 0 ? [...ring] : [...ring.slice(start), ...ring.slice(0, start)];
+function describe(page: PageState, capacity: number, inRing: boolean): string {
+	const name =
+		page.id === null ? `page ${page.page}` : `sub-buffer ID ${page.id} (page ${page.page})`;
+	const where = inRing ? '' : ', the reader page';
+	return `${name}${where}: ${page.commit} of ${capacity} bytes committed, ${page.entries} entries`;
 }
 
-/** Where the `level`-th pointer mark of a page goes; `slot` -1 means the reader page. */
-function anchor(
-	slot: number,
-	step: number,
-	level: number
-): { x: number; y: number; anchor: 'start' | 'end' } {
-	if (slot < 0) {
-		return { x: READER.x + 6, y: READER.y + READER.size + 16 + level * 16, anchor: 'start' };
-	}
-	// d3's arc angles start at 12 o'clock and run clockwise.
-	const angle = (slot + 0.5) * step;
-	const x = CX + (R_OUTER + 10) * Math.sin(angle);
-	const y = CY - (R_OUTER + 10) * Math.cos(angle);
-	const away = y < CY ? -1 : 1;
-	return { x, y: y + away * level * 16, anchor: x >= CX ? 'start' : 'end' };
-}
-
-function describe(cpu: CpuState, page: number, dataBytes: number): string {
-	const info = cpu.pages[page];
-	if (!info) return `page ${page}`;
-	return `page ${page}: ${info.commit} of ${dataBytes} bytes committed, ${info.entries} entries, ${info.link}`;
+function summary(cpu: CpuState): string {
+	const name = (p: number) => {
+		const id = cpu.pages[p]?.id;
+		return id === null || id === undefined ? `page ${p}` : `ID ${id}`;
+	};
+	return (
+		`CPU ${cpu.cpu} page ring, ${cpu.nrPages} sub-buffers and a reader page: ` +
+		`head ${name(cpu.head)}, commit ${name(cpu.commit)}, tail ${name(cpu.tail)}, reader ${name(cpu.reader)}`
+	);
 }

@@ -1,0 +1,21 @@
+// The values typed into the controls, shared by the buttons and the keyboard shortcuts.
+import type { WriterContext } from './simulation.svelte';
+
+export class LabForm {
+	/** Payload bytes of one write. */
+	size = $state(16);
+	ctx: WriterContext = $state('task');
+	/** Events in one burst. */
+	burst = $state(50);
+	/** Events one Consume takes; 0 or empty = all. */
+	count: number | null = $state(null);
+	/** Sub-buffers per CPU after a Resize. */
+	subbufs = $state(6);
+	/** Sub-buffer order for Set order. */
+	order = $state(1);
+}
+
+/** A whole number from a number field that may be empty. */
+export function whole(v: number | null | undefined, fallback = 0): number {
+	return typeof v === 'number' && Number.isFinite(v) ? Math.max(0, Math.trunc(v)) : fallback;
+}

@@ -1,0 +1,48 @@
+// axe-core finds no serious or critical violation in any view, in either theme.
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { LAB_OPTIONS, expect, press, test } from './fixtures';
+
+test.use(LAB_OPTIONS);
+
+/** @axe-core/playwright pins its own playwright-core, whose Page type differs only in name. */
+type AxePage = ConstructorParameters<typeof AxeBuilder>[0]['page'];
+
+async function expectNoSeriousViolations(page: Page, where: string): Promise<void> {
+	const { violations } = await new AxeBuilder({ page: page as unknown as AxePage }).analyze();
+	const bad = violations
+		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+		.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+	expect(bad, `axe in ${where}`).toEqual([]);
+}
+
+/** A lab with a mapping, a reader swap, a selected sub-buffer, its payload and a refusal. */
+async function buildLab(page: Page, colorScheme: 'light' | 'dark'): Promise<void> {
+	await page.emulateMedia({ colorScheme });
+	await page.goto('/');
+	await expect(page.locator('body')).toHaveAttribute('data-engine', 'idle');
+	await press(page, 'Write', 3);
+	await press(page, 'Map');
+	await press(page, 'Get reader');
+	await press(page, 'Resize');
+	await page.getByTestId('subbuf-0-1').click();
+	await page.getByRole('button', { name: 'Bytes of the record at 0' }).click();
+	await expect(page.getByTestId('payload')).toBeVisible();
+}
+
+// Each scan takes seconds on a busy two-core machine.
+test.describe.configure({ timeout: 60_000 });
+
+test('axe: the lab and the shortcuts overlay, light theme', async ({ page }) => {
+	await buildLab(page, 'light');
+	await expectNoSeriousViolations(page, 'the lab with a mapping, a selection and a refusal');
+	await page.getByRole('button', { name: /^Shortcuts/ }).click();
+	await expect(page.getByRole('dialog')).toBeVisible();
+	await expectNoSeriousViolations(page, 'the shortcuts overlay');
+});
+
+test('axe: the table view with the inspector and the mapping, dark theme', async ({ page }) => {
+	await buildLab(page, 'dark');
+	await page.getByRole('button', { name: 'Table', exact: true }).click();
+	await expectNoSeriousViolations(page, 'the table view');
+});
