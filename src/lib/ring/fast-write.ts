@@ -81,7 +81,9 @@ export function writeEvent(
 	const before = f64[SF + SF_BEFORE_STAMP]!;
 	const after = f64[SF + SF_WRITE_STAMP]!;
 	// the clock as readClockFor reads it: never before this CPU's last stamp
-	const now = Math.max(f64[hf + HF_CLOCK_NOW]!, before, after);
+	let now = f64[hf + HF_CLOCK_NOW]!;
+	if (before > now) now = before;
+	if (after > now) now = after;
 	const ts = at >= 0 ? (at > now ? at : now) : now + f64[hf + HF_CLOCK_STEP]!;
 	let length = eventLength(len);
 	let extend = false;

@@ -28,7 +28,7 @@ export function eventLength(length: number): number {
 	if (length === 0) length = 1; // zero is ambiguous
 	if (length > RB_MAX_SMALL_DATA) length += 4; // room for array[0]
 	length += RB_EVNT_HDR_SIZE;
-	length = Math.ceil(length / RB_ARCH_ALIGNMENT) * RB_ARCH_ALIGNMENT;
+	length = (length + RB_ARCH_ALIGNMENT - 1) & -RB_ARCH_ALIGNMENT; // round up to the alignment
 	// A record is 8 bytes or at least 16, so a discarded one can always hold an 8-byte padding.
 	if (length === RB_LEN_TIME_EXTEND + RB_ALIGNMENT) length += RB_ALIGNMENT;
 	return length;
@@ -55,7 +55,7 @@ export function encodeDataHeader(i32: Int32Array, wi: number, length: number, de
 		i32[wi] = headerWord(0, delta);
 		i32[wi + 1] = len;
 	} else {
-		i32[wi] = headerWord(Math.ceil(len / RB_ALIGNMENT), delta);
+		i32[wi] = headerWord((len + RB_ALIGNMENT - 1) >> 2, delta); // type_len = ceil(len / 4)
 	}
 }
 
