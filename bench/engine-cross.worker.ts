@@ -3,7 +3,7 @@
  * into the shared engine state; sets the done word when it has written its events. Measures nothing.
  */
 import { stampPayload } from '../src/lib/ring/free-run.ts';
-import { writeEvent } from '../src/lib/ring/fast-write.ts';
+import { writeBurst } from '../src/lib/ring/fast-write.ts';
 import { wrapRing } from '../src/lib/ring/ring.ts';
 import { serve } from './workers.ts';
 
@@ -19,11 +19,7 @@ serve((msg) => {
 	const ring = wrapRing(r.state);
 	const ctl = new Int32Array(r.control);
 	const p = new Uint8Array(r.payload);
-	let written = 0;
-	for (let i = 0; i < r.events; i++) {
-		stampPayload(p, written, 0);
-		if (writeEvent(ring, 0, p)) written++;
-	}
+	const written = writeBurst(ring, 0, p, r.events, (seq) => stampPayload(p, seq, 0));
 	Atomics.store(ctl, 1, written);
 	Atomics.store(ctl, 0, 1);
 });

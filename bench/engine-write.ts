@@ -4,7 +4,7 @@
  * and real clock; and the in-place parse of its full sub-buffers (checked against the payload).
  */
 import { validateConfig } from '../src/lib/ring/config.ts';
-import { writeEvent } from '../src/lib/ring/fast-write.ts';
+import { writeBurst, writeEvent } from '../src/lib/ring/fast-write.ts';
 import { createRing, type Ring } from '../src/lib/ring/ring.ts';
 import { decodeScenario } from './bare-encode.ts';
 import type { Clock, Scenario } from './harness.ts';
@@ -92,6 +92,30 @@ function checkPages(ring: Ring, payload: number): void {
 	}
 }
 
+/** writeBurst: the same writes, counters kept in locals while the events stay on one page. */
+function burstScenario(payload: number, shared: boolean): Scenario {
+	const ring = engineRing(shared);
+	const p = bytes(payload);
+	const buffer = shared ? 'SAB' : 'AB';
+	return {
+		key: `engine-burst-${buffer.toLowerCase()}`,
+		part: 'a',
+		label: 'engine writeBurst',
+		payload,
+		buffer,
+		clock: 'synthetic',
+		warmup: 1 << 15,
+		run(events) {
+			const t0 = performance.now();
+			const n = writeBurst(ring, 0, p, events);
+			const ms = performance.now() - t0;
+			if (n !== events)
+				throw new Error(`engine writeBurst: ${events - n} of ${events} refused`);
+			return ms;
+		}
+	};
+}
+
 export function engineScenarios(payload: number): Scenario[] {
 	// A full engine ring (overwrite mode has wrapped) for the in-place parse.
 	const full = engineRing(true);
@@ -104,6 +128,8 @@ export function engineScenarios(payload: number): Scenario[] {
 		writeScenario(payload, true, 'synthetic'),
 		writeScenario(payload, false, 'real'),
 		writeScenario(payload, true, 'real'),
+		burstScenario(payload, false),
+		burstScenario(payload, true),
 		decodeScenario(new Uint32Array(full.buf), pageOffsets(full), {
 			key: 'engine-decode',
 			part: 'b',

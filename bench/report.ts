@@ -48,6 +48,18 @@ const RATIOS: readonly Ratio[] = [
 		min: 0.8,
 		goal: 'engine write, real clock (SAB) >= 0.8x bare encode + performance.now()'
 	},
+	{
+		num: 'engine-burst-ab',
+		den: 'bare-atomic-ab',
+		min: 0.5,
+		goal: 'engine writeBurst >= 0.5x bare encode + Atomics.store commit (AB, synthetic clock)'
+	},
+	{
+		num: 'engine-burst-sab',
+		den: 'bare-atomic-sab',
+		min: 0.5,
+		goal: 'engine writeBurst >= 0.5x bare encode + Atomics.store commit (SAB, synthetic clock)'
+	},
 	{ num: 'engine-ab-synthetic', den: 'bare-plain' },
 	{ num: 'engine-decode', den: 'bare-decode' },
 	{ num: 'handoff-synthetic', den: 'post-page' },

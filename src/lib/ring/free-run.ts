@@ -4,7 +4,7 @@
  * parse them. Each payload says who wrote it and when, so a reader can check that nothing was
  * corrupted or reordered: u32 sequence number, u32 CPU, then bytes derived from both.
  */
-import { writeEvent } from './fast-write';
+import { writeBurst } from './fast-write';
 import type { Ring } from './ring';
 
 /** Fills `out` with the payload of event `seq` of `cpu` (at least 8 bytes). */
@@ -37,12 +37,13 @@ export interface FreeRunResult {
 export function runFreeWriter(ring: Ring, cpu: number, count: number, size: number): FreeRunResult {
 	const payload = new Uint8Array(size);
 	const warnings: string[] = [];
-	let written = 0;
-	let refused = 0;
-	for (let seq = 0; seq < count; seq++) {
-		stampPayload(payload, written, cpu);
-		if (writeEvent(ring, cpu, payload, -1, (m) => warnings.push(m))) written++;
-		else refused++;
-	}
-	return { written, refused, warnings };
+	const written = writeBurst(
+		ring,
+		cpu,
+		payload,
+		count,
+		(seq) => stampPayload(payload, seq, cpu),
+		(m) => warnings.push(m)
+	);
+	return { written, refused: count - written, warnings };
 }

@@ -1,6 +1,6 @@
 // A free-running writer Worker for one simulated CPU: writes stamped events with writeEvent straight
 // into the shared engine state, at a rate or flat out, until its control word says stop.
-import { writeEvent } from '../ring/fast-write';
+import { writeBurst } from '../ring/fast-write';
 import { stampPayload } from '../ring/free-run';
 import { wrapRing } from '../ring/ring';
 import { WRITER_RUN, type WriterStart } from './writer-control';
@@ -15,11 +15,8 @@ self.onmessage = (e: MessageEvent<WriterStart>) => {
 	while (Atomics.load(ctl, 0) === WRITER_RUN) {
 		// Flat out: batches of 256; at a rate: as many as are due, then sleep 1 ms.
 		const due = rate > 0 ? Math.floor(((performance.now() - t0) / 1000) * rate) - seq : 256;
-		for (let i = 0; i < due; i++) {
-			stampPayload(payload, seq, cpu);
-			if (writeEvent(ring, cpu, payload)) seq++;
-			else break;
-		}
+		if (due > 0)
+			seq += writeBurst(ring, cpu, payload, due, (n) => stampPayload(payload, seq + n, cpu));
 		Atomics.store(ctl, 1 + cpu, seq);
 		if (rate > 0) Atomics.wait(ctl, 0, WRITER_RUN, 1);
 	}

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { Simulation } from '../../../src/lib/ring';
 import { clockNow } from '../../../src/lib/ring/clock';
-import { writeEvent } from '../../../src/lib/ring/fast-write';
+import { writeBurst, writeEvent } from '../../../src/lib/ring/fast-write';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -94,6 +94,77 @@ describe('writeEvent(ring, cpu, payload, at)', () => {
 				}
 			),
 			{ numRuns: 100, seed: 5 }
+		);
+	});
+});
+
+describe('writeBurst(ring, cpu, payload, n, stamp)', () => {
+	test('leaves exactly the bytes of n writeEvent calls, and stamps each event', () => {
+		fc.assert(
+			fc.property(
+				fc.record({
+					subbufsPerCpu: fc.integer({ min: 2, max: 4 }),
+					overwrite: fc.boolean(),
+					subbufOrder: fc.integer({ min: 0, max: 1 })
+				}),
+				fc.array(
+					fc.oneof(
+						{
+							weight: 6,
+							arbitrary: fc.record({
+								op: fc.constant('burst' as const),
+								size: fc.integer({ min: 8, max: 700 }),
+								n: fc.integer({ min: 1, max: 400 })
+							})
+						},
+						{
+							weight: 1,
+							arbitrary: fc.record({
+								op: fc.constant('clock' as const),
+								advanceNs: fc.integer({ min: 0, max: 2 ** 28 })
+							})
+						},
+						{
+							weight: 1,
+							arbitrary: fc.record({
+								op: fc.constant('consume' as const),
+								cpu: fc.constant(0),
+								count: fc.integer({ min: 1, max: 50 })
+							})
+						},
+						{
+							weight: 1,
+							arbitrary: fc.record({
+								op: fc.constant('readPage' as const),
+								cpu: fc.constant(0)
+							})
+						}
+					),
+					{ maxLength: 30 }
+				),
+				(config, ops) => {
+					const burst = new Simulation(config);
+					const single = new Simulation(config);
+					for (const o of ops) {
+						if (o.op === 'burst') {
+							const a = new Uint8Array(o.size);
+							const b = new Uint8Array(o.size);
+							const stamp = (p: Uint8Array) => (seq: number) => p.fill(seq & 0xff);
+							const got = writeBurst(burst.ring, 0, a, o.n, stamp(a));
+							let want = 0;
+							for (let i = 0; i < o.n; i++) {
+								stamp(b)(want);
+								if (writeEvent(single.ring, 0, b)) want++;
+							}
+							expect(got).toBe(want);
+						} else {
+							expect(burst.apply(o)).toEqual(single.apply(o));
+						}
+						expect(firstDifference(burst.ring.buf, single.ring.buf)).toBe(-1);
+					}
+				}
+			),
+			{ numRuns: 60, seed: 9 }
 		);
 	});
 });
