@@ -7,7 +7,15 @@
  * Kernel: ring_buffer_write -> __rb_reserve_next (the [A]..[D] fast path) -> rb_commit.
  * Checked against kernel/trace/ring_buffer.c of 6.10 - 6.18.
  */
-import { BUF_PAGE_HDR_SIZE, RB_LEN_TIME_EXTEND, TS_59, TS_MASK } from './constants';
+import {
+	BUF_PAGE_HDR_SIZE,
+	RB_LEN_TIME_EXTEND,
+	RB_PAGE_NORMAL,
+	RB_WRITE_INTCNT,
+	RB_WRITE_MASK,
+	TS_59,
+	TS_MASK
+} from './constants';
 import {
 	allocSlot,
 	CTX_TASK,
@@ -31,6 +39,7 @@ import {
 import { encodeDataHeader, encodeTimeRecord, eventLength } from './format';
 import {
 	D_ENTRIES,
+	D_NEXT,
 	D_WRITE,
 	H_REC_DISABLED,
 	H_SEQ,
@@ -45,11 +54,13 @@ import {
 	SF_ENTRIES,
 	SF_ENTRIES_BYTES,
 	SF_EVENT_STAMP,
+	SF_PAGES_TOUCHED,
 	SF_WRITE_STAMP
 } from './layout';
 import { bufferTableIndex, descI, headerF, structF, structI, subbufOff, type Ring } from './ring';
 import { writeCommit, writeTimeStamp } from './subbuf';
-import { stepWriter, W_DONE, type Exec } from './writer';
+import { resetTail, stepWriter, W_DONE, type Exec } from './writer';
+import { cmpxchg } from './atomics';
 
 /**
  * Writes one event of `payload` on `cpu` (task context), at absolute time `at` ns when given
@@ -101,7 +112,12 @@ export function writeEvent(
 			}
 		}
 	}
-	if (w + length > L.capacity) return writeStepped(ring, cpu, payload, at, warn);
+	if (w + length > L.capacity) {
+		if (extend || !crossToNextPage(ring, s, tp, w, length, ts))
+			return writeStepped(ring, cpu, payload, at, warn);
+		// The retry on the new, empty tail page; in the same write the clock does not move.
+		return writeEvent(ring, cpu, payload, ts, warn);
+	}
 
 	// [A]..[D] with nothing in between: reserve, stamps, header, payload, commit.
 	i32[SI + S_COMMITS] = i32[SI + S_COMMITS]! + 1;
@@ -135,6 +151,48 @@ export function writeEvent(
 	f64[SF + SF_ENTRIES] = f64[SF + SF_ENTRIES]! + 1;
 	// rb_end_commit -> rb_set_commit_to_write: the commit page is the tail page; publish.
 	writeCommit(ring, base, w + length);
+	return true;
+}
+
+/**
+ * rb_move_tail when the next page is not the head (its link is NORMAL) and no one else writes on
+ * this CPU: every step of the stepped writer's first attempt, from [B] to the padding of the old
+ * page and the commit walk onto the new one, back to back. Returns false, having changed nothing,
+ * when the case is not that simple (the head is next, or a reader is swapping it).
+ */
+function crossToNextPage(
+	ring: Ring,
+	s: number,
+	tp: number,
+	w: number,
+	length: number,
+	ts: number
+): boolean {
+	const { i32, f64 } = ring;
+	const SI = structI(ring, s);
+	const SF = structF(ring, s);
+	const link = i32[descI(ring, s, tp) + D_NEXT]!;
+	if ((link & 3) !== RB_PAGE_NORMAL) return false;
+	const np = link >> 2;
+	if (np === tp || np === i32[SI + S_COMMIT_PAGE]) return false;
+	const hf = headerF();
+	f64[hf + HF_CLOCK_NOW] = ts; // [A] the clock read
+	f64[SF + SF_BEFORE_STAMP] = ts; // [B]
+	const d = descI(ring, s, tp);
+	i32[d + D_WRITE] = i32[d + D_WRITE]! + length; // [C] reserves past the end
+	// rb_tail_page_update: mark, then empty the next page and move the tail onto it
+	const nd = descI(ring, s, np);
+	const ow = (i32[nd + D_WRITE]! + RB_WRITE_INTCNT) | 0;
+	const oe = (i32[nd + D_ENTRIES]! + RB_WRITE_INTCNT) | 0;
+	i32[nd + D_WRITE] = ow & ~RB_WRITE_MASK;
+	i32[nd + D_ENTRIES] = oe & ~RB_WRITE_MASK;
+	writeCommit(ring, subbufOff(ring, s, np), 0);
+	if (cmpxchg(i32, SI + S_TAIL_PAGE, tp, np) !== tp) return false; // cannot happen: we are alone
+	f64[SF + SF_PAGES_TOUCHED] = f64[SF + SF_PAGES_TOUCHED]! + 1;
+	// rb_reset_tail pads the old page; rb_end_commit publishes it and walks the commit to the tail
+	resetTail(ring, s, tp, w, length);
+	writeCommit(ring, subbufOff(ring, s, tp), i32[d + D_WRITE]! & RB_WRITE_MASK);
+	i32[SI + S_COMMIT_PAGE] = np;
 	return true;
 }
 

@@ -217,7 +217,13 @@ export function recursionBit(ctx: number): number {
  * rb_reset_tail: after a failed or crossing reservation, fill the rest of the old tail page with
  * padding (or roll the write index back when fewer than 8 bytes are left).
  */
-function resetTail(ring: Ring, s: number, tailPage: number, tail: number, length: number): void {
+export function resetTail(
+	ring: Ring,
+	s: number,
+	tailPage: number,
+	tail: number,
+	length: number
+): void {
 	const { i32, f64, L } = ring;
 	const bsize = L.capacity;
 	const d = descI(ring, s, tailPage);

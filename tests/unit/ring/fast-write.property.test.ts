@@ -93,7 +93,7 @@ describe('writeEvent(ring, cpu, payload, at)', () => {
 					}
 				}
 			),
-			{ numRuns: 100, seed: 5 }
+			{ numRuns: 100, seed: 5, endOnFailure: true }
 		);
 	});
 });
@@ -164,7 +164,7 @@ describe('writeBurst(ring, cpu, payload, n, stamp)', () => {
 					}
 				}
 			),
-			{ numRuns: 60, seed: 9 }
+			{ numRuns: 60, seed: 9, endOnFailure: true }
 		);
 	});
 });
