@@ -16,9 +16,7 @@ import {
 	H_KERNEL,
 	H_SNAPSHOT_REFS,
 	H_TR_MAPPED,
-	S_IDS_ASSIGNED,
 	S_MAPPED,
-	S_META_ALLOCATED,
 	S_NR_PAGES,
 	S_READER_PAGE,
 	S_RESIZE_DISABLED
@@ -89,8 +87,6 @@ function setupIds(ring: Ring, s: number): void {
 		ring.i32[descI(ring, s, p) + D_ID] = id++;
 		p = nextPage(ring, s, p);
 	} while (p !== first && id <= ring.i32[SI + S_NR_PAGES]!);
-	ring.i32[SI + S_IDS_ASSIGNED] = 1;
-	ring.i32[SI + S_META_ALLOCATED] = 1;
 	setupMetaPage(ring, s);
 }
 
@@ -98,8 +94,6 @@ function setupIds(ring: Ring, s: number): void {
 function freeMapping(ring: Ring, s: number): void {
 	const SI = structI(ring, s);
 	for (let p = 0; p <= ring.i32[SI + S_NR_PAGES]!; p++) ring.i32[descI(ring, s, p) + D_ID] = -1;
-	ring.i32[SI + S_IDS_ASSIGNED] = 0;
-	ring.i32[SI + S_META_ALLOCATED] = 0;
 	ring.u8.fill(0, metaOff(ring, s), metaOff(ring, s) + ring.L.metaPageSize);
 }
 

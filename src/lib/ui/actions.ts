@@ -1,23 +1,9 @@
 // What each control does, in one place: the buttons and the keyboard shortcuts both call it.
 import { whole, type LabForm } from './form.svelte';
-import type { Lab } from './simulation.svelte';
+import type { ControlId, Lab } from './simulation.svelte';
 
-export type LabAction =
-	| 'write'
-	| 'burst'
-	| 'consume'
-	| 'readPage'
-	| 'map'
-	| 'unmap'
-	| 'getReader'
-	| 'snapshot'
-	| 'snapshotFree'
-	| 'resize'
-	| 'subbufOrder'
-	| 'reset'
-	| 'tracing'
-	| 'overwrite'
-	| 'kernel';
+/** Every control with a refusal slot, and the two that rebuild the machine. */
+export type LabAction = ControlId | 'overwrite' | 'kernel';
 
 /** Runs `action` on `lab` with the values in `form`. */
 export function perform(lab: Lab, form: LabForm, action: LabAction): void {
