@@ -31,7 +31,8 @@ export class EngineHost {
 					id: cmd.id,
 					version: PROTOCOL_VERSION,
 					transport: this.transport,
-					state: this.stateToSend()
+					state: this.stateToSend(),
+					maps: [...this.sim.maps.values()]
 				};
 			}
 			const sim = this.sim;
@@ -41,9 +42,10 @@ export class EngineHost {
 			const steps = cmd.type === 'apply' ? [cmd.step] : cmd.steps;
 			const results = steps.map((s) => sim.apply(s));
 			const moved = sim.ring.buf !== before;
+			const maps = [...sim.maps.values()];
 			return this.transport === 'copy' || moved
-				? { type: 'result', id: cmd.id, results, state: this.stateToSend() }
-				: { type: 'result', id: cmd.id, results };
+				? { type: 'result', id: cmd.id, results, state: this.stateToSend(), maps }
+				: { type: 'result', id: cmd.id, results, maps };
 		} catch (e) {
 			return { type: 'error', id: cmd.id, message: (e as Error).message };
 		}

@@ -18,5 +18,5 @@ export { structOf, createRing, wrapRing } from './ring';
 export type { Ring } from './ring';
 export type { Mapping, VmaPage } from './mapping';
 export type { MetaFields } from './meta-page';
-export { parseSubbuf, takeHandedEvents } from './user-space';
+export { parseSubbuf, readMetaPage, takeHandedEvents } from './user-space';
 export type { ConsumerCursor } from './user-space';

@@ -5,6 +5,7 @@
  * page is not cross-origin isolated, as a copy of its bytes with every reply (the copying transport).
  */
 import type { ConfigInput } from './config';
+import type { Mapping } from './mapping';
 import type { StepResult } from './simulation';
 
 export const PROTOCOL_VERSION = 1;
@@ -24,6 +25,7 @@ export type Reply =
 			transport: Transport;
 			/** The state: the SharedArrayBuffer itself, or a copy of its bytes. */
 			state: SharedArrayBuffer | ArrayBuffer;
+			maps: Mapping[];
 	  }
 	| {
 			type: 'result';
@@ -31,5 +33,10 @@ export type Reply =
 			results: StepResult[];
 			/** Present when the page must re-wrap: a new SharedArrayBuffer, or (copy) fresh bytes. */
 			state?: SharedArrayBuffer | ArrayBuffer;
+			/**
+			 * The user-space mappings after the steps (the VMAs user space holds: which sub-buffer
+			 * each pgoff shows), so the page can read them in place.
+			 */
+			maps: Mapping[];
 	  }
 	| { type: 'error'; id: number; message: string };

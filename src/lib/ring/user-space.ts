@@ -25,6 +25,16 @@ export interface MappedPage {
 	bytes: Uint8Array;
 }
 
+/**
+ * The meta page as user space reads it through `m`, a mapping that covers pgoff 0 (stale between
+ * the kernel's updates, as in the kernel; can be late while writers run on other threads).
+ */
+export function readMetaPage(ring: Ring, m: Mapping): MetaFields {
+	if (m.pgoff !== 0)
+		refuse('EINVAL', `mapping "${m.name}" does not cover the meta page (pgoff 0)`);
+	return parseMeta(mappedBytes(ring, m, 0, META_STRUCT_LEN)!);
+}
+
 /** Meta page (through a mapping of pgoff 0 of the same CPU) and the reader sub-buffer through m. */
 export function readerSubbuf(ring: Ring, m: Mapping, maps: Mapping[]): MappedPage {
 	const metaMap = m.pgoff === 0 ? m : maps.find((o) => o.cpu === m.cpu && o.pgoff === 0);

@@ -6,7 +6,7 @@ import type { ControlId, Lab } from './simulation.svelte';
 export type LabAction = ControlId | 'overwrite' | 'kernel';
 
 /** Runs `action` on `lab` with the values in `form`. */
-export function perform(lab: Lab, form: LabForm, action: LabAction): void {
+export function perform(lab: Lab, form: LabForm, action: LabAction): Promise<void> {
 	switch (action) {
 		case 'write':
 			return lab.write(whole(form.size), form.ctx);
@@ -38,5 +38,7 @@ export function perform(lab: Lab, form: LabForm, action: LabAction): void {
 			return lab.reconfigure({ overwrite: !lab.setup.overwrite });
 		case 'kernel':
 			return lab.reconfigure({ kernel: lab.setup.kernel === '6.10' ? '6.12' : '6.10' });
+		case 'writer':
+			return lab.writer.running ? lab.stopWriter() : lab.startWriter(form.writer());
 	}
 }

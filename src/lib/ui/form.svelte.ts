@@ -1,4 +1,5 @@
 // The values typed into the controls, shared by the buttons and the keyboard shortcuts.
+import type { WriterSettings } from './continuous-writer.svelte';
 import type { WriterContext } from './simulation.svelte';
 
 export class LabForm {
@@ -13,6 +14,14 @@ export class LabForm {
 	subbufs = $state(6);
 	/** Sub-buffer order for Set order. */
 	order = $state(1);
+	/** The continuous writer: events per second per CPU (0 = full speed), on every CPU or one. */
+	rate = $state(1000);
+	writerSize = $state(16);
+	allCpus = $state(false);
+
+	writer(): WriterSettings {
+		return { rate: whole(this.rate), size: whole(this.writerSize), allCpus: this.allCpus };
+	}
 }
 
 /** A whole number from a number field that may be empty. */

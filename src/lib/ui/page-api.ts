@@ -1,13 +1,15 @@
 // `window.ringlab` (spec §4), the part this slice provides: the version, the engine state, and
-// a promise that settles once the engine is idle (it runs in the page's thread, so at once).
+// a promise that settles once every command sent to the engine Worker has been answered.
 import type { RingState } from '$lib/ring';
-import type { Lab } from './simulation.svelte';
+import type { EngineInfo, Lab } from './simulation.svelte';
 
 /** The page's programmatic interface; load/run/step/back/seek come with scenarios. */
 export interface RinglabApi {
 	version: number;
 	state(): Promise<RingState>;
 	idle(): Promise<void>;
+	/** How the page reads the engine (ringlab's addition to spec §4). */
+	engine(): Promise<EngineInfo>;
 }
 
 declare global {
@@ -22,7 +24,11 @@ export const PAGE_API_VERSION = 1;
 export function installPageApi(lab: Lab): void {
 	window.ringlab = {
 		version: PAGE_API_VERSION,
-		state: () => Promise.resolve(structuredClone(lab.state)),
-		idle: () => Promise.resolve()
+		state: async () => {
+			await lab.idle();
+			return structuredClone(lab.state);
+		},
+		idle: () => lab.idle(),
+		engine: () => Promise.resolve(lab.engineInfo())
 	};
 }

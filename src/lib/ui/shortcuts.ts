@@ -3,6 +3,7 @@
 export type ShortcutAction =
 	| 'write'
 	| 'burst'
+	| 'writer'
 	| 'consume'
 	| 'readPage'
 	| 'map'
@@ -28,6 +29,7 @@ export interface Shortcut {
 export const SHORTCUTS: readonly Shortcut[] = [
 	{ key: 'w', action: 'write', label: 'Write one event' },
 	{ key: 'b', action: 'burst', label: 'Write a burst' },
+	{ key: 'a', action: 'writer', label: 'Continuous writer start / stop' },
 	{ key: 'c', action: 'consume', label: 'Consume (trace_pipe)' },
 	{ key: 'p', action: 'readPage', label: 'Read a page (trace_pipe_raw)' },
 	{ key: 'm', action: 'map', label: 'Map the CPU buffer' },

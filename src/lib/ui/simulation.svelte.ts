@@ -1,11 +1,15 @@
-// The page's thin runes adapter over the engine: it owns one Simulation running in the page's
-// thread, turns each control into a scenario step (spec §2), and publishes what the components
-// draw: the state, the user-space mappings and their meta pages, the event log, and the outcome
-// of the last action (which control, errno and reason when the kernel refused).
+// The page's thin runes adapter over the engine. The engine (the kernel) runs in a Worker
+// (EngineClient); this adapter plays user space: it turns each control into a scenario step
+// (spec §2) sent to the Worker, and reads everything it draws from the engine's state in place:
+// with cross-origin isolation that is the Worker's own SharedArrayBuffer (zero-copy, as an mmap
+// consumer reads; what it reads can be late while writer threads run), without it a copy that
+// comes with every reply. It publishes the state, the mappings and their meta pages, the event
+// log, and the outcome of the last action (which control, errno and reason when refused).
 import {
-	Simulation,
 	checkInvariants,
+	describeRing,
 	pageRecords,
+	readMetaPage,
 	structOf,
 	takeHandedEvents,
 	type ConsumerCursor,
@@ -13,14 +17,18 @@ import {
 	type KernelVersion,
 	type Mapping,
 	type MetaFields,
+	type Ring,
 	type RingState,
 	type Step,
 	type StepResult,
 	type Violation
 } from '$lib/ring';
+import { EngineClient } from '$lib/worker/client';
+import type { Transport } from '$lib/ring/protocol';
 import { wholeMappingBytes } from '$lib/viz/pgoff-strip';
 import { traceLines, type TraceEvent } from '$lib/viz/trace-pipe';
 import { describeStep, partial, resultText } from './step-text';
+import { ContinuousWriter, type WriterSettings } from './continuous-writer.svelte';
 
 /** The controls whose refusals are shown next to them. */
 export type ControlId =
@@ -36,7 +44,8 @@ export type ControlId =
 	| 'resize'
 	| 'subbufOrder'
 	| 'reset'
-	| 'tracing';
+	| 'tracing'
+	| 'writer';
 
 /** What a new machine is built from; changing any of these makes a new Simulation. */
 export interface LabSetup {
@@ -73,8 +82,23 @@ export const DEFAULT_SETUP: LabSetup = {
 	overwrite: true
 };
 
+/** What `window.ringlab.engine()` reports. */
+export interface EngineInfo {
+	transport: Transport | null;
+	/** The state this page draws is the engine Worker's own SharedArrayBuffer (zero-copy). */
+	stateIsShared: boolean;
+	/** Replies from the engine Worker so far: they do not move while writer threads write. */
+	replies: number;
+	writer: 'threads' | 'batches' | null;
+	written: number;
+}
+
+/** `document.body.dataset.engine` (spec §4). */
+export type EngineStatus = 'starting' | 'idle' | 'running' | 'error';
+
 export class Lab {
 	setup: LabSetup = $state.raw(DEFAULT_SETUP);
+	/** null until the engine Worker has answered. */
 	state: RingState = $state.raw(null!);
 	maps: Mapping[] = $state.raw([]);
 	/** Each mapped CPU's meta page as user space reads it now (stale between updates, by design). */
@@ -88,17 +112,49 @@ export class Lab {
 	selected: { cpu: number; page: number } | null = $state.raw(null);
 	highlighted: { cpu: number; page: number } | null = $state.raw(null);
 	snapshotArmed = $state(false);
-	engine: 'idle' | 'running' | 'error' = $state('idle');
+	engine: EngineStatus = $state('starting');
+	/** How the page sees the engine's state: in place (shared) or as copies (copy). */
+	transport: Transport | null = $state(null);
 	error = $state('');
-	#sim: Simulation;
+	/** The continuous writer (free-running writer threads, or batches through the engine). */
+	readonly writer: ContinuousWriter;
+	#client: EngineClient | null = null;
+	/** Commands run one after another, in the order the controls were used. */
+	#queue: Promise<unknown> = Promise.resolve();
+	#inFlight = 0;
 	/** What each CPU's user-space consumer has read so far (libtracefs keeps the same). */
 	#cursors: (ConsumerCursor | undefined)[] = [];
 	#lineId = 0;
 
 	constructor(setup: Partial<LabSetup> = {}) {
 		this.setup = { ...DEFAULT_SETUP, ...setup };
-		this.#sim = new Simulation({ ...this.setup, snapshot: false });
-		this.#refresh();
+		this.writer = new ContinuousWriter({
+			apply: (step) => this.#client!.apply(step),
+			startThreads: (cpus, rate, size) =>
+				this.#client?.startWriters(cpus, rate, size) ?? false,
+			stopThreads: () => this.#client?.stopWriters() ?? Promise.resolve(),
+			written: (cpu) => this.#client?.written(cpu) ?? 0,
+			sample: () => this.#sample()
+		});
+		void this.#enqueue(() => this.#boot());
+	}
+
+	/** The engine state as this thread sees it (a view of the shared buffer, or the last copy). */
+	get ring(): Ring {
+		return this.#client!.ring;
+	}
+
+	/** How this page reads the engine: for `window.ringlab.engine()` and the tests. */
+	engineInfo(): EngineInfo {
+		const c = this.#client;
+		return {
+			transport: this.transport,
+			stateIsShared:
+				typeof SharedArrayBuffer === 'function' && c?.ring.buf instanceof SharedArrayBuffer,
+			replies: c?.replies ?? 0,
+			writer: this.writer.mode,
+			written: this.writer.total
+		};
 	}
 
 	/** 2^order: system pages in one sub-buffer. */
@@ -106,100 +162,147 @@ export class Lab {
 		return this.state.subbufSize / 4096;
 	}
 
-	/** Builds a new machine: the kernel version, CPU count and overwrite mode are fixed at boot. */
-	reconfigure(change: Partial<LabSetup>): void {
-		const order = Math.log2(this.pagesPerSubbuf);
-		this.setup = { ...this.setup, subbufOrder: order, ...change };
-		this.#sim = new Simulation({ ...this.setup, snapshot: false });
-		this.#cursors = [];
-		this.snapshotArmed = false;
-		this.selected = null;
-		this.highlighted = null;
-		this.outcome = null;
-		this.cpu = Math.min(this.cpu, this.setup.cpus - 1);
-		const { kernel, cpus, subbufsPerCpu, overwrite } = this.setup;
-		this.#say(
-			'action',
-			`# new machine: Linux ${kernel}, ${cpus} CPU${cpus > 1 ? 's' : ''}, ${subbufsPerCpu} sub-buffers each, overwrite ${overwrite ? 'on' : 'off'}`
-		);
-		this.#refresh();
+	/** Resolves once every command sent so far has been answered and drawn. */
+	idle(): Promise<void> {
+		return this.#queue.then(() => undefined);
 	}
 
-	write(size: number, ctx: WriterContext, repeat = 1): void {
+	/** Builds a new machine: the kernel version, CPU count and overwrite mode are fixed at boot. */
+	reconfigure(change: Partial<LabSetup>): Promise<void> {
+		return this.#enqueue(async () => {
+			const order = this.state ? Math.log2(this.pagesPerSubbuf) : this.setup.subbufOrder;
+			this.setup = { ...this.setup, subbufOrder: order, ...change };
+			await this.#boot();
+			this.#cursors = [];
+			this.snapshotArmed = false;
+			this.selected = null;
+			this.highlighted = null;
+			this.outcome = null;
+			this.cpu = Math.min(this.cpu, this.setup.cpus - 1);
+			const { kernel, cpus, subbufsPerCpu, overwrite } = this.setup;
+			this.#say(
+				'action',
+				`# new machine: Linux ${kernel}, ${cpus} CPU${cpus > 1 ? 's' : ''}, ${subbufsPerCpu} sub-buffers each, overwrite ${overwrite ? 'on' : 'off'}`
+			);
+		});
+	}
+
+	write(size: number, ctx: WriterContext, repeat = 1): Promise<void> {
 		const control = repeat > 1 ? 'burst' : 'write';
 		const step: Step = { op: 'write', cpu: this.cpu, size, ctx };
-		this.#run(control, repeat > 1 ? { ...step, repeat } : step);
+		return this.#act(control, repeat > 1 ? { ...step, repeat } : step);
 	}
 
-	consume(count?: number): void {
-		const res = this.#run('consume', {
-			op: 'consume',
-			cpu: this.cpu,
-			...(count ? { count } : {})
-		});
-		if (res.ok) this.#events(this.cpu, res.events as TraceEvent[]);
+	consume(count?: number): Promise<void> {
+		const cpu = this.cpu;
+		const step: Step = { op: 'consume', cpu, ...(count ? { count } : {}) };
+		return this.#act('consume', step, (res) => this.#events(cpu, res.events as TraceEvent[]));
 	}
 
-	readPage(): void {
-		const res = this.#run('readPage', { op: 'readPage', cpu: this.cpu });
-		if (res.ok) this.#events(this.cpu, res.events as TraceEvent[], (res.missed as number) ?? 0);
+	readPage(): Promise<void> {
+		const cpu = this.cpu;
+		return this.#act('readPage', { op: 'readPage', cpu }, (res) =>
+			this.#events(cpu, res.events as TraceEvent[], (res.missed as number) ?? 0)
+		);
 	}
 
 	/** Maps the whole per-CPU buffer read-only: the meta area, then every sub-buffer by ID. */
-	map(): void {
+	map(): Promise<void> {
 		const cpu = this.cpu;
-		const nr = this.state.cpus[cpu]!.nrPages + 1;
-		const length = wholeMappingBytes(this.state.kernel, this.state.subbufSize, nr);
-		const as = this.#freeMapName(cpu);
-		const res = this.#run('map', { op: 'map', cpu, as, length });
-		if (res.ok && !this.#cursors[cpu]) this.#cursors[cpu] = { id: -1, pos: 0 };
+		return this.#enqueue(async () => {
+			const nr = this.state.cpus[cpu]!.nrPages + 1;
+			const length = wholeMappingBytes(this.state.kernel, this.state.subbufSize, nr);
+			const res = await this.#run('map', {
+				op: 'map',
+				cpu,
+				as: this.#freeMapName(cpu),
+				length
+			});
+			if (res.ok && !this.#cursors[cpu]) this.#cursors[cpu] = { id: -1, pos: 0 };
+		});
 	}
 
-	unmap(): void {
+	unmap(): Promise<void> {
 		const cpu = this.cpu;
-		const mine = this.maps.filter((m) => m.cpu === cpu);
-		this.#run('unmap', { op: 'unmap', map: mine.at(-1)?.name ?? `cpu${cpu}` });
-		if (!this.maps.some((m) => m.cpu === cpu)) this.#cursors[cpu] = undefined;
+		return this.#enqueue(async () => {
+			const mine = this.maps.filter((m) => m.cpu === cpu);
+			await this.#run('unmap', { op: 'unmap', map: mine.at(-1)?.name ?? `cpu${cpu}` });
+			if (!this.maps.some((m) => m.cpu === cpu)) this.#cursors[cpu] = undefined;
+		});
 	}
 
-	/** TRACE_MMAP_IOCTL_GET_READER, then reads what it handed over through the mapping. */
-	getReader(): void {
+	/**
+	 * TRACE_MMAP_IOCTL_GET_READER (a system call to the engine Worker), then user space reads
+	 * what it handed over through its mapping, in place.
+	 */
+	getReader(): Promise<void> {
 		const cpu = this.cpu;
-		const res = this.#run('getReader', { op: 'getReader', cpu });
-		const m = this.mapOf(cpu);
-		const cursor = this.#cursors[cpu];
-		if (!res.ok || !m || !cursor) return;
-		const handed = takeHandedEvents(this.#sim.ring, m, [...this.#sim.maps.values()], cursor);
-		this.#events(cpu, handed.events, handed.missed);
+		return this.#act('getReader', { op: 'getReader', cpu }, () => {
+			const m = this.mapOf(cpu);
+			const cursor = this.#cursors[cpu];
+			if (!m || !cursor) return;
+			const handed = takeHandedEvents(this.ring, m, this.maps, cursor);
+			this.#events(cpu, handed.events, handed.missed);
+		});
 	}
 
 	/** Arms the snapshot buffer once (echo 1 > snapshot allocates it), then swaps this CPU. */
-	snapshot(): void {
-		if (!this.snapshotArmed) {
-			if (!this.#run('snapshot', { op: 'snapshotArm' }).ok) return;
-			this.snapshotArmed = true;
-		}
-		this.#run('snapshot', { op: 'snapshot', cpu: this.cpu });
+	snapshot(): Promise<void> {
+		const cpu = this.cpu;
+		return this.#enqueue(async () => {
+			if (!this.snapshotArmed) {
+				if (!(await this.#run('snapshot', { op: 'snapshotArm' })).ok) return;
+				this.snapshotArmed = true;
+			}
+			await this.#run('snapshot', { op: 'snapshot', cpu });
+		});
 	}
 
-	freeSnapshot(): void {
-		if (this.#run('snapshotFree', { op: 'snapshotFree' }).ok) this.snapshotArmed = false;
+	freeSnapshot(): Promise<void> {
+		return this.#act(
+			'snapshotFree',
+			{ op: 'snapshotFree' },
+			() => (this.snapshotArmed = false)
+		);
 	}
 
-	resize(subbufs: number): void {
-		this.#run('resize', { op: 'resize', cpu: this.cpu, subbufs });
+	resize(subbufs: number): Promise<void> {
+		return this.#act('resize', { op: 'resize', cpu: this.cpu, subbufs });
 	}
 
-	setOrder(order: number): void {
-		this.#run('subbufOrder', { op: 'subbufOrder', order });
+	setOrder(order: number): Promise<void> {
+		return this.#act('subbufOrder', { op: 'subbufOrder', order });
 	}
 
-	reset(): void {
-		this.#run('reset', { op: 'reset', cpu: this.cpu });
+	reset(): Promise<void> {
+		return this.#act('reset', { op: 'reset', cpu: this.cpu });
 	}
 
-	setTracing(on: boolean): void {
-		this.#run('tracing', { op: 'tracing', on });
+	setTracing(on: boolean): Promise<void> {
+		return this.#act('tracing', { op: 'tracing', on });
+	}
+
+	/** Starts the continuous writer on this CPU (or every CPU) at `settings.rate` events/s. */
+	startWriter(settings: WriterSettings): Promise<void> {
+		return this.#enqueue(() => {
+			const cpus = settings.allCpus ? this.state.cpus.map((c) => c.cpu) : [this.cpu];
+			const maxSize = this.state.subbufSize - 24; // BUF_MAX_DATA_SIZE
+			const refusal = this.writer.start(this.transport ?? 'copy', cpus, settings, maxSize);
+			this.outcome = refusal
+				? { control: 'writer', ok: false, errno: 'EINVAL', message: refusal, warnings: [] }
+				: null;
+			if (!refusal) this.#say('action', `# ${this.writer.describe()}`);
+			this.#status();
+		});
+	}
+
+	stopWriter(): Promise<void> {
+		return this.#enqueue(async () => {
+			if (!this.writer.running) return;
+			await this.writer.stop();
+			this.#say('action', `# continuous writer stopped: ${this.writer.total} events written`);
+			this.#refresh();
+		});
 	}
 
 	select(cpu: number, page: number): void {
@@ -215,7 +318,7 @@ export class Lab {
 	/** The records of a sub-buffer, from 0 to its commit (re-read whenever the state changes). */
 	records(cpu: number, page: number): DecodedRecord[] {
 		if (!this.state.cpus[cpu]?.pages[page]) return [];
-		return pageRecords(this.#sim.ring, structOf(this.#sim.ring, 0, cpu), page);
+		return pageRecords(this.ring, structOf(this.ring, 0, cpu), page);
 	}
 
 	/** The payload of a data record as hex, or null when the bytes cannot be located safely. */
@@ -233,10 +336,9 @@ export class Lab {
 	 * One sub-buffer's bytes in the engine's state. The engine exports no helper for this yet
 	 * (its subbufOff is internal), so this follows the state layout published on `ring.L` and
 	 * checks the header it finds against describePage before trusting it.
-	 * TODO(#5): replace with an exported engine helper.
 	 */
 	#subbufBytes(cpu: number, page: number): Uint8Array | null {
-		const ring = this.#sim.ring;
+		const ring = this.ring;
 		const base = ring.L.descBase[structOf(ring, 0, cpu)];
 		const known = this.state.cpus[cpu]?.pages[page];
 		if (base === undefined || !known) return null;
@@ -251,28 +353,56 @@ export class Lab {
 	#freeMapName(cpu: number): string {
 		for (let k = 1; ; k++) {
 			const name = k === 1 ? `cpu${cpu}` : `cpu${cpu}.${k}`;
-			if (!this.#sim.maps.has(name)) return name;
+			if (!this.maps.some((m) => m.name === name)) return name;
 		}
 	}
 
-	#run(control: ControlId, step: Step): StepResult {
-		this.engine = 'running';
-		let res: StepResult;
-		try {
-			res = this.#sim.apply(step);
-		} catch (e) {
-			this.engine = 'error';
+	/** (Re)starts the engine Worker with the current setup. */
+	async #boot(): Promise<void> {
+		if (this.writer.running) await this.writer.stop();
+		this.#client?.terminate();
+		this.#client = await EngineClient.start({ ...this.setup, snapshot: false });
+		this.transport = this.#client.transport;
+		this.#refresh();
+	}
+
+	/** Queues `fn` after every command sent before it; a failure puts the page in `error`. */
+	#enqueue(fn: () => Promise<void> | void): Promise<void> {
+		this.#inFlight++;
+		this.#status();
+		const run = this.#queue.then(fn).catch((e: unknown) => {
 			this.error = e instanceof Error ? e.message : String(e);
-			return { ok: false, warnings: [] };
-		}
+		});
+		this.#queue = run.finally(() => {
+			this.#inFlight--;
+			this.#status();
+		});
+		return this.#queue as Promise<void>;
+	}
+
+	/** One control, one step: queued, run, then `then` with its result when it succeeded. */
+	#act(control: ControlId, step: Step, then?: (res: StepResult) => void): Promise<void> {
+		return this.#enqueue(async () => {
+			const res = await this.#run(control, step);
+			if (res.ok) then?.(res);
+		});
+	}
+
+	async #run(control: ControlId, step: Step): Promise<StepResult> {
+		const res = await this.#client!.apply(step);
 		const warnings = res.warnings.map((w) => w.message);
 		const message = res.message === undefined ? undefined : res.message + partial(res);
 		this.outcome = { control, ok: res.ok, errno: res.errno, message, warnings };
 		this.#say(res.ok ? 'action' : 'refusal', `# ${describeStep(step)} -> ${resultText(res)}`);
 		for (const w of warnings) this.#say('warning', `# WARNING: ${w}`);
 		this.#refresh();
-		this.engine = this.violations.length ? 'error' : 'idle';
 		return res;
+	}
+
+	#status(): void {
+		if (this.error || this.violations.length) this.engine = 'error';
+		else if (!this.state) this.engine = 'starting';
+		else this.engine = this.#inFlight > 0 || this.writer.running ? 'running' : 'idle';
 	}
 
 	#events(cpu: number, events: readonly TraceEvent[], missed = 0): void {
@@ -285,19 +415,28 @@ export class Lab {
 		this.log = log.length > LOG_LIMIT ? log.slice(log.length - LOG_LIMIT) : log;
 	}
 
-	#refresh(): void {
-		const sim = this.#sim;
-		this.state = sim.state();
-		this.maps = [...sim.maps.values()];
+	/**
+	 * Re-reads what the page draws from the engine state in place: the rings, the mappings and
+	 * every mapped CPU's meta page (through the mapping, as user space reads it). While writer
+	 * threads run, what it reads can be late and mid-write, so invariants are checked only when
+	 * no writer runs.
+	 */
+	#sample(): void {
+		const ring = this.ring;
+		this.state = describeRing(ring);
+		this.maps = this.#client!.maps;
 		const meta: (MetaFields | undefined)[] = [];
-		for (const m of this.maps) {
-			if (m.pgoff !== 0 || meta[m.cpu]) continue;
-			const res = sim.apply({ op: 'readMeta', map: m.name });
-			if (res.ok) meta[m.cpu] = res as unknown as MetaFields;
-		}
+		for (const m of this.maps)
+			if (m.pgoff === 0 && !meta[m.cpu]) meta[m.cpu] = readMetaPage(ring, m);
 		this.meta = meta;
-		this.violations = checkInvariants(sim.ring);
 		const sel = this.selected;
 		if (sel && !this.state.cpus[sel.cpu]?.pages[sel.page]) this.selected = null;
+	}
+
+	#refresh(): void {
+		this.#sample();
+		if (!this.writer.running || this.transport === 'copy')
+			this.violations = checkInvariants(this.ring);
+		this.#status();
 	}
 }

@@ -8,6 +8,7 @@
 import { wrapRing, type Ring } from '../ring/ring';
 import { PROTOCOL_VERSION, type Command, type Reply, type Transport } from '../ring/protocol';
 import type { ConfigInput } from '../ring/config';
+import type { Mapping } from '../ring/mapping';
 import type { StepResult } from '../ring/simulation';
 import { WRITER_RUN, WRITER_STOP, type WriterStart } from './writer-control';
 
@@ -29,7 +30,11 @@ export function canShare(): boolean {
 
 export class EngineClient {
 	ring!: Ring;
+	/** The mappings user space holds, as of the last reply. */
+	maps: Mapping[] = [];
 	transport: Transport = 'copy';
+	/** Replies received from the engine Worker so far. */
+	replies = 0;
 	private readonly worker: Worker;
 	private readonly pending = new Map<number, Pending>();
 	private nextId = 1;
@@ -40,6 +45,7 @@ export class EngineClient {
 	private constructor() {
 		this.worker = new Worker(new URL('./sim.worker.ts', import.meta.url), { type: 'module' });
 		this.worker.onmessage = (e: MessageEvent<Reply>) => {
+			this.replies++;
 			const p = this.pending.get(e.data.id);
 			this.pending.delete(e.data.id);
 			p?.resolve(e.data);
@@ -63,6 +69,7 @@ export class EngineClient {
 			throw new Error(r.type === 'error' ? r.message : 'unexpected reply');
 		c.transport = r.transport;
 		c.ring = wrapRing(r.state);
+		c.maps = r.maps;
 		return c;
 	}
 
@@ -83,6 +90,7 @@ export class EngineClient {
 		if (r.type === 'error') throw new Error(r.message);
 		if (r.type !== 'result') throw new Error('unexpected reply');
 		if (r.state) this.ring = wrapRing(r.state);
+		this.maps = r.maps;
 		if (resume) this.startWriters(resume.cpus, resume.rate, resume.size);
 		return r.results;
 	}
