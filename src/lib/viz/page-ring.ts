@@ -42,6 +42,21 @@ import 'd3-transition';
 const SUBBUF_HEADER_BYTES = 16;
 /** Where each page sat at the last draw into an element, so a swap moves one page, not all. */
 const lastSlots = new WeakMap<Element, Map<number, number>>();
+/**
+ * What each drawn element showed last (a signature of its inputs): a redraw touches only what
+ * changed, so a ring redrawn on every animation frame while writers run costs what moved, not
+ * every attribute of every page (setting an attribute to the value it has still restyles).
+ */
+const lastDrawn = new WeakMap<Element, string>();
+/** The current select callback of each ring, read by handlers bound once per page element. */
+const selectHandlers = new WeakMap<Element, ((page: number) => void) | undefined>();
+
+/** True (and remembered) when `key` differs from what `el` showed at its last draw. */
+function changed(el: Element, key: string): boolean {
+	if (lastDrawn.get(el) === key) return false;
+	lastDrawn.set(el, key);
+	return true;
+}
 
 type Layer = Selection<SVGGElement, string, SVGSVGElement, unknown>;
 
@@ -82,7 +97,8 @@ export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRin
 	const pointersLayer = layer('pointers');
 
 	const mode = labelMode(n);
-	const pages = pagesLayer
+	selectHandlers.set(svg, options.onSelect);
+	const all = pagesLayer
 		.selectAll<SVGGElement, number>('g.page')
 		.data(
 			[...cpu.ring, cpu.reader].filter((p) => pageOf(p)),
@@ -94,8 +110,37 @@ export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRin
 			e.append('path').attr('class', 'frame');
 			e.append('path').attr('class', 'fill');
 			e.append('text').attr('class', 'label');
-			return e;
-		})
+			return e
+				.attr('tabindex', 0)
+				.attr('role', 'button')
+				.style('cursor', 'pointer')
+				.on('click', (_e, p) => selectHandlers.get(svg)?.(p))
+				.on('keydown', (e: KeyboardEvent, p) => {
+					if (e.key !== 'Enter' && e.key !== ' ') return;
+					e.preventDefault();
+					selectHandlers.get(svg)?.(p);
+				});
+		});
+	// Only the pages whose picture changed are touched below.
+	const pages = all.filter(function (p) {
+		const pg = pageOf(p)!;
+		const key = [
+			g.width,
+			n,
+			mode,
+			capacity,
+			role(p),
+			slots.get(p),
+			pg.id,
+			pg.commit,
+			pg.entries,
+			p === selectedPage,
+			p === highlightPage,
+			duration > 0
+		].join();
+		return changed(this, key);
+	});
+	pages
 		.each(function (p) {
 			// A page that changed places (a reader swap) fades in where it landed.
 			if (this.dataset.role && this.dataset.role !== role(p)) this.style.opacity = '0.2';
@@ -109,17 +154,8 @@ export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRin
 		.attr('transform', (p) =>
 			slots.has(p) ? `translate(${g.cx},${g.cy})` : `translate(${g.reader.x},${g.reader.y})`
 		)
-		.attr('tabindex', 0)
-		.attr('role', 'button')
 		.attr('aria-pressed', (p) => String(p === selectedPage))
-		.attr('aria-label', (p) => describe(pageOf(p)!, capacity, slots.has(p)))
-		.style('cursor', 'pointer')
-		.on('click', (_e, p) => options.onSelect?.(p))
-		.on('keydown', (e: KeyboardEvent, p) => {
-			if (e.key !== 'Enter' && e.key !== ' ') return;
-			e.preventDefault();
-			options.onSelect?.(p);
-		});
+		.attr('aria-label', (p) => describe(pageOf(p)!, capacity, slots.has(p)));
 	pages.select('title').text((p) => describe(pageOf(p)!, capacity, slots.has(p)));
 	const marked = (p: number) => p === selectedPage || p === highlightPage;
 	pages
@@ -161,10 +197,28 @@ export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRin
 	if (duration <= 0) fading.style('opacity', 1);
 	else fading.transition().duration(duration).style('opacity', 1);
 
-	drawLinks(linksLayer, g, cpu, slots, n);
-	drawReaderLink(pagesLayer, g, cpu, slots, n);
-	drawReaderCaption(pagesLayer, g);
-	drawPointers(pointersLayer, g, cpu, place, duration);
+	const at = (p: number) => `${p}:${slots.get(p) ?? 'r'}:${cpu.pages[p]?.id ?? ''}`;
+	const links = [
+		g.width,
+		cpu.reader,
+		...cpu.ring.map((p) => `${at(p)}:${cpu.pages[p]?.link}:${cpu.pages[p]?.next}`),
+		cpu.pages[cpu.reader]?.next
+	];
+	if (changed(linksLayer.node()!, links.join())) {
+		drawLinks(linksLayer, g, cpu, slots, n);
+		drawReaderLink(pagesLayer, g, cpu, slots, n);
+		drawReaderCaption(pagesLayer, g);
+	}
+	const marks = [
+		g.width,
+		duration > 0,
+		at(cpu.head),
+		at(cpu.commit),
+		at(cpu.tail),
+		at(cpu.reader)
+	];
+	if (changed(pointersLayer.node()!, marks.join()))
+		drawPointers(pointersLayer, g, cpu, place, duration);
 }
 
 /** The testid of a sub-buffer: by ID once mapped (spec §4), by page number before. */
