@@ -132,10 +132,9 @@ async function writerFrames(
 	await page.waitForSelector('body[data-engine="running"]');
 	await page.waitForTimeout(500);
 	const t = await frameTimes(page, FRAMES);
-	const info = (await page.evaluate('window.ringlab.engine()')) as {
-		written: number;
-		writer: string | null;
-	};
+	const info = await page.evaluate<{ written: number; writer: string | null }>(
+		'window.ringlab.engine()'
+	);
 	await page.getByRole('button', { name: 'Stop writer', exact: true }).click();
 	await context.close();
 	return { ...t, written: info.written, mode: info.writer };
