@@ -1,6 +1,7 @@
 /**
  * `npm run bench` (issue 4): the engine's write path, page consumption and cross-thread transports
  * measured side by side with our own baselines in one run, printed as median events/s and ratios.
+ * Then the timeline's seek time over a 100,000-step history (issue 6, timeline-seek.ts).
  * Never a test, it only prints. Env: BENCH_ROUNDS (5), BENCH_MS (400), BENCH_SIZES (16,64,256).
  */
 import os from 'node:os';
@@ -12,6 +13,7 @@ import { postMessageScenarios } from './post-message.ts';
 import { report } from './report.ts';
 import { ringbufScenarios } from './ringbuf.ts';
 import { handoffScenarios } from './sab-handoff.ts';
+import { seekBench } from './timeline-seek.ts';
 import { closeWorkers } from './workers.ts';
 
 const opt = optionsFromEnv();
@@ -28,6 +30,7 @@ const t0 = performance.now();
 try {
 	const measured = await runAll(entries, opt);
 	console.log(report(entries, measured, opt, loadBefore));
+	console.log(`\n${seekBench()}`);
 	console.log(`\n(${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 } finally {
 	await closeWorkers();

@@ -1,18 +1,33 @@
 /**
  * The engine side of the Worker protocol: handle(command) -> reply, pure and testable in Node.
- * Owns one Simulation. With the shared transport its state is a SharedArrayBuffer the page reads
- * in place; a re-layout (resize, sub-buffer order, snapshot allocation) hands the page the new
- * one. With the copying transport every reply carries a copy of the state.
+ * Owns one Timeline (a Simulation with its history, for time travel); `apply` and `applyAll`
+ * record into it. With the shared transport its state is a SharedArrayBuffer the page reads in
+ * place; a re-layout (resize, sub-buffer order, snapshot allocation, or a seek across one) hands
+ * the page the new one. With the copying transport every reply carries a copy of the state.
  */
-import { PROTOCOL_VERSION, type Command, type Reply, type Transport } from './protocol';
-import { Simulation } from './simulation';
+import { FormatError } from './errors';
+import {
+	PROTOCOL_VERSION,
+	type Command,
+	type MarkAt,
+	type Reply,
+	type TimelineCall,
+	type Transport
+} from './protocol';
+import { parseScenario } from './scenario';
+import type { Simulation } from './simulation';
+import { Timeline } from './timeline';
 
 export class EngineHost {
-	private sim: Simulation | null = null;
+	private tl: Timeline | null = null;
 	private transport: Transport = 'copy';
 
 	get simulation(): Simulation | null {
-		return this.sim;
+		return this.tl?.sim ?? null;
+	}
+
+	get timeline(): Timeline | null {
+		return this.tl;
 	}
 
 	handle(cmd: Command): Reply {
@@ -25,24 +40,24 @@ export class EngineHost {
 						message: `protocol ${cmd.version} is not ${PROTOCOL_VERSION}`
 					};
 				this.transport = cmd.transport;
-				this.sim = new Simulation(cmd.config, cmd.transport === 'shared');
+				this.tl = new Timeline(cmd.config, { shared: cmd.transport === 'shared' });
 				return {
 					type: 'ready',
 					id: cmd.id,
 					version: PROTOCOL_VERSION,
 					transport: this.transport,
 					state: this.stateToSend(),
-					maps: [...this.sim.maps.values()]
+					maps: [...this.tl.sim.maps.values()]
 				};
 			}
-			const sim = this.sim;
-			if (!sim)
-				return { type: 'error', id: cmd.id, message: 'the engine is not initialised' };
-			const before = sim.ring.buf;
+			const tl = this.tl;
+			if (!tl) return { type: 'error', id: cmd.id, message: 'the engine is not initialised' };
+			if (cmd.type === 'timeline') return this.timelineCall(cmd.id, cmd.call);
+			const before = tl.sim.ring.buf;
 			const steps = cmd.type === 'apply' ? [cmd.step] : cmd.steps;
-			const results = steps.map((s) => sim.apply(s));
-			const moved = sim.ring.buf !== before;
-			const maps = [...sim.maps.values()];
+			const results = steps.map((s) => tl.apply(s).result);
+			const moved = tl.sim.ring.buf !== before;
+			const maps = [...tl.sim.maps.values()];
 			return this.transport === 'copy' || moved
 				? { type: 'result', id: cmd.id, results, state: this.stateToSend(), maps }
 				: { type: 'result', id: cmd.id, results, maps };
@@ -51,9 +66,85 @@ export class EngineHost {
 		}
 	}
 
+	private timelineCall(id: number, call: TimelineCall): Reply {
+		let tl = this.tl!;
+		const before = tl.sim.ring.buf;
+		const extra: Partial<Extract<Reply, { type: 'timeline' }>> = {};
+		switch (call.fn) {
+			case 'apply':
+				extra.results = tl.apply(call.step).results;
+				break;
+			case 'seek': {
+				const r = tl.seek(call.to);
+				if (!r.ok) extra.error = r.message;
+				break;
+			}
+			case 'back':
+				tl.back();
+				break;
+			case 'forward':
+				tl.forward();
+				break;
+			case 'load': {
+				let loaded;
+				try {
+					loaded = Timeline.fromScenario(parseScenario(call.scenario), {
+						shared: this.transport === 'shared'
+					});
+				} catch (e) {
+					if (e instanceof FormatError) {
+						extra.error = `the scenario is malformed at ${e.message}`;
+						break;
+					}
+					throw e;
+				}
+				this.tl = tl = loaded;
+				extra.load = { starts: loaded.starts, stopped: loaded.stopped };
+				if (call.at !== undefined) {
+					const r = tl.seek(call.at);
+					if (!r.ok) extra.error = r.message;
+				}
+				break;
+			}
+			case 'entries': {
+				const out = [];
+				const to = Math.min(call.to, tl.length);
+				for (let i = Math.max(0, call.from); i < to; i++) out.push(tl.entry(i)!);
+				extra.entries = out;
+				break;
+			}
+			case 'marks': {
+				const marks: MarkAt[] = [];
+				for (let i = 0; i < tl.length; i++) {
+					const m = tl.entry(i)!.marks;
+					if (m.length)
+						marks.push({ position: i + 1, kinds: [...new Set(m.map((x) => x.kind))] });
+				}
+				extra.marks = marks;
+				break;
+			}
+			case 'info':
+				break;
+		}
+		const moved = tl.sim.ring.buf !== before;
+		return {
+			type: 'timeline',
+			id,
+			view: {
+				position: tl.position,
+				length: tl.length,
+				frozen: tl.frozen,
+				contexts: tl.sim.contexts()
+			},
+			...extra,
+			maps: [...tl.sim.maps.values()],
+			...(this.transport === 'copy' || moved ? { state: this.stateToSend() } : {})
+		};
+	}
+
 	/** The state as the transport sends it: the SAB itself, or a copy. */
 	private stateToSend(): SharedArrayBuffer | ArrayBuffer {
-		const buf = this.sim!.ring.buf;
+		const buf = this.tl!.sim.ring.buf;
 		return this.transport === 'shared' ? buf : (buf as ArrayBuffer).slice(0);
 	}
 }

@@ -1,6 +1,17 @@
 // ringlab engine: the kernel's tracing ring buffer in TypeScript. Export list only.
 export { Simulation, generatedPayload } from './simulation';
-export type { StepResult, StepRecord, Warning } from './simulation';
+export type { StepResult, StepRecord, Warning, Checkpoint, ContextInfo } from './simulation';
+export { Timeline } from './timeline';
+export type {
+	TimelineEntry,
+	TimelineOptions,
+	TimelineApply,
+	Freeze,
+	TimelineLoad
+} from './timeline';
+export { MARK_KINDS } from './marks';
+export type { Mark, MarkKind } from './marks';
+export { explainViolation, explainViolations, INVARIANT_RULES } from './explain';
 export { validateConfig, DEFAULT_CONFIG } from './config';
 export type { RingConfig, ConfigInput, KernelVersion } from './config';
 export { describeRing, describePage, pageRecords } from './describe';

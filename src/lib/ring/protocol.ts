@@ -6,7 +6,9 @@
  */
 import type { ConfigInput } from './config';
 import type { Mapping } from './mapping';
-import type { StepResult } from './simulation';
+import type { MarkKind } from './marks';
+import type { ContextInfo, StepResult } from './simulation';
+import type { Freeze, TimelineEntry, TimelineLoad } from './timeline';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -15,7 +17,37 @@ export type Transport = 'shared' | 'copy';
 export type Command =
 	| { type: 'init'; id: number; version: number; config: ConfigInput; transport: Transport }
 	| { type: 'apply'; id: number; step: unknown }
-	| { type: 'applyAll'; id: number; steps: unknown[] };
+	| { type: 'applyAll'; id: number; steps: unknown[] }
+	| { type: 'timeline'; id: number; call: TimelineCall };
+
+/** Time travel through the engine's timeline (`apply`/`applyAll` also record into it). */
+export type TimelineCall =
+	/** Applies one action at the current position (drops the future after a seek back). */
+	| { fn: 'apply'; step: unknown }
+	| { fn: 'seek'; to: number }
+	| { fn: 'back' }
+	| { fn: 'forward' }
+	/** Replaces the machine with a scenario's timeline (parsed and validated here). */
+	| { fn: 'load'; scenario: unknown; at?: number }
+	/** Entries from..to-1 (results, step records, marks, violations). */
+	| { fn: 'entries'; from: number; to: number }
+	/** Every position whose entry has a mark, with the kinds (for the slider's tick marks). */
+	| { fn: 'marks' }
+	| { fn: 'info' };
+
+/** Where the timeline is: sent with every timeline reply. */
+export interface TimelineView {
+	position: number;
+	length: number;
+	frozen: Freeze | null;
+	/** The in-flight contexts at this position (the lanes). */
+	contexts: ContextInfo[];
+}
+
+export interface MarkAt {
+	position: number;
+	kinds: MarkKind[];
+}
 
 export type Reply =
 	| {
@@ -37,6 +69,23 @@ export type Reply =
 			 * The user-space mappings after the steps (the VMAs user space holds: which sub-buffer
 			 * each pgoff shows), so the page can read them in place.
 			 */
+			maps: Mapping[];
+	  }
+	| {
+			type: 'timeline';
+			id: number;
+			view: TimelineView;
+			/** apply: one result per entry added (or the refusal). */
+			results?: StepResult[];
+			entries?: TimelineEntry[];
+			marks?: MarkAt[];
+			/** load: where each scenario step starts, and why loading stopped early. */
+			load?: TimelineLoad;
+			/** A call that could not be done (bad position, malformed scenario), in plain words. */
+			error?: string;
+			/** Present when the page must re-wrap (as for `result`). */
+			state?: SharedArrayBuffer | ArrayBuffer;
+			/** The user-space mappings at the new position (as for `result`). */
 			maps: Mapping[];
 	  }
 	| { type: 'error'; id: number; message: string };

@@ -57,7 +57,9 @@ import {
 	S_MAPPED,
 	S_NR_PAGES,
 	S_READER_LOCK,
-	S_RESIZE_DISABLED
+	S_RESIZE_DISABLED,
+	layoutOf,
+	type Layout
 } from './layout';
 import { mapBuffer, mappedBytes, pgoffsOf, unmapBuffer, type Mapping } from './mapping';
 import { parseMeta } from './meta-page';
@@ -73,7 +75,7 @@ import {
 	type ConsumedEvent,
 	type ReaderExec
 } from './reader';
-import { createRing, structI, structOf, type Ring } from './ring';
+import { createRing, structI, structOf, wrapRing, type Ring } from './ring';
 import {
 	validateStep,
 	type GetReaderStep,
@@ -97,6 +99,28 @@ export interface StepRecord {
 	note: string;
 }
 
+/** An immutable copy of everything a Simulation needs to go on from one moment (see checkpoint). */
+export interface Checkpoint {
+	readonly bytes: Uint8Array;
+	readonly slots: readonly (Readonly<SlotInfo> | undefined)[];
+	readonly names: readonly (readonly [string, number])[];
+	readonly maps: readonly (readonly [string, Mapping])[];
+	readonly note: string;
+}
+
+/** A spawned context that has not finished: what the page's lanes show. */
+export interface ContextInfo {
+	name: string;
+	ctx: CtxName;
+	cpu: number;
+	op: SpawnableStep['op'];
+	/** Its next atomic step: an index into WRITER_STEPS, READER_STEPS or SWAP_STEPS. */
+	pc: number;
+	state: 'ready' | 'running';
+	/** Position on its CPU's nesting stack (0 while not on it). */
+	depth: number;
+}
+
 export interface StepResult {
 	ok: boolean;
 	errno?: Errno;
@@ -105,7 +129,7 @@ export interface StepResult {
 	[field: string]: unknown;
 }
 
-interface SlotInfo {
+export interface SlotInfo {
 	name: string;
 	step: SpawnableStep;
 	payload: Uint8Array | null;
@@ -722,10 +746,103 @@ export class Simulation {
 		return {};
 	}
 
+	// ---- time travel (additive: checkpoint/restore) ----------------------------------------------
+
+	/**
+	 * Everything the next step depends on, copied: the state bytes (whatever their layout) and the
+	 * host's bookkeeping (in-flight contexts' names, requests, payloads, collected events and pages,
+	 * mappings, the last step note). The result is frozen and never aliased by the simulation.
+	 */
+	checkpoint(): Checkpoint {
+		const slots = this.slots.map((info) => (info ? cloneSlotInfo(info) : undefined));
+		return Object.freeze({
+			bytes: new Uint8Array(this.ring.buf.slice(0)),
+			slots: Object.freeze(slots),
+			names: Object.freeze([...this.names]),
+			maps: Object.freeze([...this.maps].map(([n, m]) => [n, cloneMapping(m)] as const)),
+			note: this.x.note
+		});
+	}
+
+	/**
+	 * Puts the simulation back exactly as it was at `cp`. The state bytes are copied into the same
+	 * (Shared)ArrayBuffer when its size and layout match (a page holding a view keeps reading it);
+	 * otherwise a new buffer of the same kind is made. Returns true when the buffer was replaced.
+	 */
+	restore(cp: Checkpoint): boolean {
+		const cur = this.ring.buf;
+		const L = layoutOf(cp.bytes.buffer);
+		let moved = false;
+		if (cur.byteLength === cp.bytes.byteLength && sameLayout(L, this.ring.L)) {
+			this.ring.u8.set(cp.bytes);
+		} else {
+			const buf =
+				cur instanceof ArrayBuffer
+					? new ArrayBuffer(cp.bytes.byteLength)
+					: new SharedArrayBuffer(cp.bytes.byteLength);
+			new Uint8Array(buf).set(cp.bytes);
+			this.setRing(wrapRing(buf));
+			moved = true;
+		}
+		this.slots.length = 0;
+		cp.slots.forEach((info, k) => {
+			this.slots[k] = info ? cloneSlotInfo(info) : undefined;
+		});
+		this.names.clear();
+		for (const [n, k] of cp.names) this.names.set(n, k);
+		this.maps.clear();
+		for (const [n, m] of cp.maps) this.maps.set(n, cloneMapping(m));
+		this.x.note = cp.note;
+		this.warnings = [];
+		return moved;
+	}
+
+	/** The names of the contexts spawned and not yet finished, with their slot's progress. */
+	contexts(): ContextInfo[] {
+		const out: ContextInfo[] = [];
+		for (const [name, k] of this.names) {
+			const K = slotI(this.ring, k);
+			const i32 = this.ring.i32;
+			const info = this.slots[k]!;
+			out.push({
+				name,
+				ctx: CTX_NAMES[i32[K + K_CTX]!]!,
+				cpu: i32[K + K_CPU]!,
+				op: info.step.op,
+				pc: i32[K + K_PC]!,
+				state: i32[K + K_STATE] === SLOT_READY ? 'ready' : 'running',
+				depth: i32[K + K_DEPTH]!
+			});
+		}
+		return out;
+	}
+
 	/** True while recording is on for the live buffer. */
 	get tracingOn(): boolean {
 		return this.ring.i32[H_REC_DISABLED] === 0;
 	}
+}
+
+function cloneSlotInfo(info: Readonly<SlotInfo>): SlotInfo {
+	const out: SlotInfo = {
+		name: info.name,
+		step: JSON.parse(JSON.stringify(info.step)) as SpawnableStep,
+		payload: info.payload ? info.payload.slice() : null,
+		events: info.events.map((e) => ({ ...e })),
+		pages: info.pages.map((p) => ({ page: p.page.slice(), missed: p.missed }))
+	};
+	if (info.failNote !== undefined) out.failNote = info.failNote;
+	return out;
+}
+
+function cloneMapping(m: Mapping): Mapping {
+	return { ...m, pages: m.pages.map((p) => ({ ...p })) };
+}
+
+function sameLayout(a: Layout, b: Layout): boolean {
+	if (a.totalBytes !== b.totalBytes || a.order !== b.order || a.cpus !== b.cpus) return false;
+	if (a.metaPageSize !== b.metaPageSize) return false;
+	return a.nrPages.every((n, i) => n === b.nrPages[i]);
 }
 
 function hexBytes(h: string): Uint8Array {

@@ -6,7 +6,13 @@
  * Worker sends a copy of the state with every reply, and free-running writers are not available.
  */
 import { wrapRing, type Ring } from '../ring/ring';
-import { PROTOCOL_VERSION, type Command, type Reply, type Transport } from '../ring/protocol';
+import {
+	PROTOCOL_VERSION,
+	type Command,
+	type Reply,
+	type TimelineCall,
+	type Transport
+} from '../ring/protocol';
 import type { ConfigInput } from '../ring/config';
 import type { Mapping } from '../ring/mapping';
 import type { StepResult } from '../ring/simulation';
@@ -97,6 +103,19 @@ export class EngineClient {
 
 	async apply(step: unknown): Promise<StepResult> {
 		return (await this.applyAll([step]))[0]!;
+	}
+
+	/**
+	 * Time travel in the engine (apply, seek, back, forward, load, entries, marks, info); re-wraps
+	 * the state when the reply carries one. The timeline knows nothing of free-running writers:
+	 * stop them before using it.
+	 */
+	async timeline(call: TimelineCall): Promise<Extract<Reply, { type: 'timeline' }>> {
+		const r = await this.send({ type: 'timeline', id: 0, call });
+		if (r.type === 'error') throw new Error(r.message);
+		if (r.type !== 'timeline') throw new Error('unexpected reply');
+		if (r.state) this.ring = wrapRing(r.state);
+		return r;
 	}
 
 	/** Free-running writers, one Worker per CPU, straight into the shared state. */

@@ -3,7 +3,7 @@
 // with every reply; bad commands get an error reply, never an exception.
 import { describe, expect, test } from 'vitest';
 import { EngineHost } from '../../../src/lib/ring/host';
-import { PROTOCOL_VERSION, type Reply } from '../../../src/lib/ring/protocol';
+import { PROTOCOL_VERSION, type Reply, type TimelineCall } from '../../../src/lib/ring/protocol';
 
 const init = (transport: 'shared' | 'copy') =>
 	({
@@ -69,5 +69,82 @@ describe('EngineHost.handle(command)', () => {
 		host.handle(init('copy'));
 		const r = result(host.handle({ type: 'apply', id: 2, step: { op: 'getReader', cpu: 0 } }));
 		expect(r.results[0]).toMatchObject({ ok: false, errno: 'ENODEV' });
+	});
+
+	test('timeline: apply, back and seek inside the host keep the same SharedArrayBuffer', () => {
+		const host = new EngineHost();
+		const sab = (host.handle(init('shared')) as { state: SharedArrayBuffer }).state;
+		const call = (c: TimelineCall) => {
+			const r = host.handle({ type: 'timeline', id: 9, call: c });
+			if (r.type !== 'timeline') throw new Error(JSON.stringify(r));
+			return r;
+		};
+		host.handle({ type: 'apply', id: 2, step: { op: 'write', cpu: 0, size: 16 } });
+		const start = new Uint8Array(sab.slice(0));
+		call({
+			fn: 'apply',
+			step: {
+				op: 'spawn',
+				as: 'w',
+				cpu: 0,
+				ctx: 'task',
+				do: { op: 'write', cpu: 0, size: 8 }
+			}
+		});
+		const a = call({ fn: 'apply', step: { op: 'step', ctx: 'w', n: 4 } });
+		expect(a.results).toHaveLength(4);
+		expect(a.view).toMatchObject({ position: 6, length: 6 });
+		expect(a.view.contexts.map((c) => c.name)).toEqual(['w']);
+		const mid = new Uint8Array(sab.slice(0));
+		expect(call({ fn: 'seek', to: 1 }).state).toBeUndefined();
+		expect(new Uint8Array(sab.slice(0))).toEqual(start);
+		expect(call({ fn: 'back' }).view.position).toBe(0);
+		const f = call({ fn: 'seek', to: 6 });
+		expect(f.view.contexts).toHaveLength(1);
+		expect(new Uint8Array(sab.slice(0))).toEqual(mid);
+		expect(call({ fn: 'seek', to: 7 }).error).toMatch(/outside the timeline \(0..6\)/);
+		const e = call({ fn: 'entries', from: 2, to: 4 });
+		expect(e.entries!.map((x) => x.action)).toEqual([
+			{ op: 'step', ctx: 'w' },
+			{ op: 'step', ctx: 'w' }
+		]);
+		// a resize re-lays the buffer out; seeking back across it hands the page the old size again
+		call({ fn: 'apply', step: { op: 'finish', ctx: 'w' } });
+		const r = call({ fn: 'apply', step: { op: 'resize', cpu: 0, subbufs: 8 } });
+		expect(r.state).toBeInstanceOf(SharedArrayBuffer);
+		const back = call({ fn: 'back' });
+		expect(back.state).toBeInstanceOf(SharedArrayBuffer);
+		expect((back.state as SharedArrayBuffer).byteLength).toBe(sab.byteLength);
+	});
+
+	test('timeline: load a scenario, or say where it is malformed', () => {
+		const host = new EngineHost();
+		host.handle(init('copy'));
+		const bad = host.handle({
+			type: 'timeline',
+			id: 2,
+			call: { fn: 'load', scenario: { ringlab: 1, steps: [{ op: 'write' }] } }
+		});
+		expect(bad).toMatchObject({ type: 'timeline', error: /\$\.steps\[0\]\.cpu/ });
+		const ok = host.handle({
+			type: 'timeline',
+			id: 3,
+			call: {
+				fn: 'load',
+				scenario: {
+					ringlab: 1,
+					config: { subbufsPerCpu: 2 },
+					steps: [
+						{ op: 'write', cpu: 0, size: 3000, repeat: 4 },
+						{ op: 'consume', cpu: 0 }
+					]
+				},
+				at: 1
+			}
+		});
+		expect(ok).toMatchObject({ type: 'timeline', view: { position: 1, length: 2 } });
+		const marks = host.handle({ type: 'timeline', id: 4, call: { fn: 'marks' } });
+		if (marks.type !== 'timeline') throw new Error('not a timeline reply');
+		expect(marks.marks!.find((m) => m.position === 1)?.kinds).toContain('lost-events');
 	});
 });

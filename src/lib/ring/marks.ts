@@ -1,0 +1,177 @@
+/**
+ * "Interesting moments" of a timeline, found by comparing the state before and after one entry
+ * (never from knowledge of the scenario): a reader-page swap, lost events, a head push (the HEAD
+ * or UPDATE flag moved), a page crossing (the tail moved), the commit page moving, a snapshot swap
+ * (a CPU's live buffer changed struct), a warning, a broken invariant. A probe is a few numbers per
+ * per-CPU struct, cheap enough to take after every atomic step.
+ */
+import { RB_PAGE_HEAD, RB_PAGE_UPDATE } from './constants';
+import type { Violation } from './invariants';
+import {
+	S_COMMIT_PAGE,
+	S_CPU,
+	S_NR_PAGES,
+	S_READER_PAGE,
+	S_TAIL_PAGE,
+	SF_COMMIT_OVERRUN,
+	SF_DROPPED_EVENTS,
+	SF_OVERRUN
+} from './layout';
+import { linkFlags } from './page-ring';
+import { bufferTableIndex, structF, structI, type Ring } from './ring';
+import type { Warning } from './simulation';
+
+export const MARK_KINDS = [
+	'reader-swap',
+	'lost-events',
+	'head-push',
+	'page-cross',
+	'commit-move',
+	'snapshot-swap',
+	'warning',
+	'invariant'
+] as const;
+export type MarkKind = (typeof MARK_KINDS)[number];
+
+export interface Mark {
+	kind: MarkKind;
+	/** The CPU it happened on (-1 when not tied to one: a warning). */
+	cpu: number;
+	/** One plain sentence for the page's marker tooltip. */
+	text: string;
+}
+
+interface StructProbe {
+	nr: number;
+	cpu: number;
+	reader: number;
+	tail: number;
+	commit: number;
+	/** "page:FLAG" for every link carrying HEAD or UPDATE, in page order. */
+	flags: string;
+	overrun: number;
+	dropped: number;
+	commitOverrun: number;
+}
+
+/** What the marks compare: every struct's pointers, flags and loss counters, and which is live. */
+export interface Probe {
+	structs: StructProbe[];
+	/** Per CPU: the struct the live buffer uses (buffers[cpu]). */
+	live: number[];
+}
+
+export function probe(ring: Ring): Probe {
+	const structs: StructProbe[] = [];
+	for (let s = 0; s < 2 * ring.L.cpus; s++) {
+		const SI = structI(ring, s);
+		const SF = structF(ring, s);
+		const nr = ring.i32[SI + S_NR_PAGES]!;
+		let flags = '';
+		for (let p = 0; p <= nr; p++) {
+			const f = linkFlags(ring, s, p);
+			if (f === RB_PAGE_HEAD) flags += `${p}:HEAD `;
+			else if (f === RB_PAGE_UPDATE) flags += `${p}:UPDATE `;
+		}
+		structs.push({
+			nr,
+			cpu: ring.i32[SI + S_CPU]!,
+			reader: ring.i32[SI + S_READER_PAGE]!,
+			tail: ring.i32[SI + S_TAIL_PAGE]!,
+			commit: ring.i32[SI + S_COMMIT_PAGE]!,
+			flags,
+			overrun: ring.f64[SF + SF_OVERRUN]!,
+			dropped: ring.f64[SF + SF_DROPPED_EVENTS]!,
+			commitOverrun: ring.f64[SF + SF_COMMIT_OVERRUN]!
+		});
+	}
+	const live: number[] = [];
+	for (let c = 0; c < ring.L.cpus; c++) live.push(ring.i32[bufferTableIndex(ring, 0, c)]!);
+	return { structs, live };
+}
+
+/** Describes "page:FLAG page:FLAG" for a sentence. */
+function flagText(flags: string): string {
+	const parts = flags.trim().split(' ').filter(Boolean);
+	if (!parts.length) return 'no link flagged';
+	return parts
+		.map((p) => {
+			const [page, flag] = p.split(':');
+			return `${flag} on the link to page ${page}`;
+		})
+		.join(', ');
+}
+
+/**
+ * The marks of one entry, from the probes before and after it, its warnings and the invariants
+ * broken after it. A struct whose page count changed (a resize) is compared no further.
+ */
+export function marksBetween(
+	before: Probe,
+	after: Probe,
+	warnings: readonly Warning[],
+	violations: readonly Violation[]
+): Mark[] {
+	const out: Mark[] = [];
+	for (let c = 0; c < after.live.length; c++) {
+		if (before.live[c] !== undefined && before.live[c] !== after.live[c])
+			out.push({
+				kind: 'snapshot-swap',
+				cpu: c,
+				text: `CPU ${c}'s live buffer and the snapshot buffer were exchanged (the live buffer now uses struct ${after.live[c]}).`
+			});
+	}
+	for (let s = 0; s < after.structs.length; s++) {
+		const a = after.structs[s]!;
+		const b = before.structs[s];
+		if (!b || !a.nr || a.nr !== b.nr) continue;
+		const where = after.live[a.cpu] === s ? `CPU ${a.cpu}` : `CPU ${a.cpu}'s snapshot buffer`;
+		const swapped = a.reader !== b.reader;
+		if (swapped)
+			out.push({
+				kind: 'reader-swap',
+				cpu: a.cpu,
+				text: `${where}: the reader swapped its page ${b.reader} into the ring and took page ${a.reader} out as the new reader page.`
+			});
+		const lost =
+			a.overrun - b.overrun + (a.dropped - b.dropped) + (a.commitOverrun - b.commitOverrun);
+		if (lost > 0) {
+			const why: string[] = [];
+			if (a.overrun > b.overrun) why.push(`${a.overrun - b.overrun} overwritten`);
+			if (a.dropped > b.dropped) why.push(`${a.dropped - b.dropped} dropped`);
+			if (a.commitOverrun > b.commitOverrun)
+				why.push(`${a.commitOverrun - b.commitOverrun} lost to commit_overrun`);
+			out.push({
+				kind: 'lost-events',
+				cpu: a.cpu,
+				text: `${where}: ${lost} event${lost > 1 ? 's' : ''} lost (${why.join(', ')}).`
+			});
+		}
+		if (a.flags !== b.flags && !swapped)
+			out.push({
+				kind: 'head-push',
+				cpu: a.cpu,
+				text: `${where}: the head moves: ${flagText(a.flags)} (was ${flagText(b.flags)}).`
+			});
+		if (a.tail !== b.tail)
+			out.push({
+				kind: 'page-cross',
+				cpu: a.cpu,
+				text: `${where}: the tail moved from page ${b.tail} to page ${a.tail}: writes go to a new page.`
+			});
+		if (a.commit !== b.commit)
+			out.push({
+				kind: 'commit-move',
+				cpu: a.cpu,
+				text: `${where}: the commit page moved from page ${b.commit} to page ${a.commit}.`
+			});
+	}
+	for (const w of warnings) out.push({ kind: 'warning', cpu: -1, text: `WARNING: ${w.message}` });
+	for (const v of violations)
+		out.push({
+			kind: 'invariant',
+			cpu: v.cpu,
+			text: `Invariant "${v.invariant}" broken on CPU ${v.cpu}: ${v.message}`
+		});
+	return out;
+}
