@@ -66,9 +66,14 @@ test('Tab goes header → machine → CPU → write controls → … → sub-buf
 	expect(order.slice(4, 8)).toEqual(['Kernel', 'CPUs', 'Overwrite', 'Tracing']);
 	expect(order[8]).toBe('CPU 0');
 	expect(order.slice(9, 12)).toEqual(['Size', 'Context', 'Write']);
-	// Focus moves into the drawing after the controls.
+	// Focus moves to the time controls after the controls, then into the drawing.
 	await lab.getByRole('button', { name: 'Free snapshot' }).focus();
 	await lab.keyboard.press('Tab');
+	const inTimeline = () =>
+		lab.evaluate(() => !!document.activeElement?.closest('[data-testid="timeline"]'));
+	expect(await inTimeline()).toBe(true);
+	let tabs = 0;
+	while ((await inTimeline()) && tabs++ < 12) await lab.keyboard.press('Tab');
 	const focused = await lab.evaluate(() => document.activeElement?.getAttribute('data-testid'));
 	expect(focused).toMatch(/^subbuf-0-/);
 });

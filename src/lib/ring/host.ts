@@ -12,6 +12,7 @@ import {
 	type MarkAt,
 	type Reply,
 	type TimelineCall,
+	type TimelineView,
 	type Transport
 } from './protocol';
 import { parseScenario } from './scenario';
@@ -58,9 +59,10 @@ export class EngineHost {
 			const results = steps.map((s) => tl.apply(s).result);
 			const moved = tl.sim.ring.buf !== before;
 			const maps = [...tl.sim.maps.values()];
+			const view = this.view();
 			return this.transport === 'copy' || moved
-				? { type: 'result', id: cmd.id, results, state: this.stateToSend(), maps }
-				: { type: 'result', id: cmd.id, results, maps };
+				? { type: 'result', id: cmd.id, results, view, state: this.stateToSend(), maps }
+				: { type: 'result', id: cmd.id, results, view, maps };
 		} catch (e) {
 			return { type: 'error', id: cmd.id, message: (e as Error).message };
 		}
@@ -123,6 +125,12 @@ export class EngineHost {
 				extra.marks = marks;
 				break;
 			}
+			case 'actions':
+				extra.actions = tl.actions();
+				break;
+			case 'restart':
+				tl.restart();
+				break;
 			case 'info':
 				break;
 		}
@@ -130,15 +138,22 @@ export class EngineHost {
 		return {
 			type: 'timeline',
 			id,
-			view: {
-				position: tl.position,
-				length: tl.length,
-				frozen: tl.frozen,
-				contexts: tl.sim.contexts()
-			},
+			view: this.view(),
+			current: tl.entry(tl.position - 1) ?? null,
 			...extra,
 			maps: [...tl.sim.maps.values()],
 			...(this.transport === 'copy' || moved ? { state: this.stateToSend() } : {})
+		};
+	}
+
+	/** Where the timeline is: position, length, freeze and the in-flight contexts. */
+	private view(): TimelineView {
+		const tl = this.tl!;
+		return {
+			position: tl.position,
+			length: tl.length,
+			frozen: tl.frozen,
+			contexts: tl.sim.contexts()
 		};
 	}
 

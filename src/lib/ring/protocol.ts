@@ -8,6 +8,7 @@ import type { ConfigInput } from './config';
 import type { Mapping } from './mapping';
 import type { MarkKind } from './marks';
 import type { ContextInfo, StepResult } from './simulation';
+import type { Step } from './steps';
 import type { Freeze, TimelineEntry, TimelineLoad } from './timeline';
 
 export const PROTOCOL_VERSION = 1;
@@ -33,6 +34,10 @@ export type TimelineCall =
 	| { fn: 'entries'; from: number; to: number }
 	/** Every position whose entry has a mark, with the kinds (for the slider's tick marks). */
 	| { fn: 'marks' }
+	/** Every action of the history, in order: with the config, all a URL needs to replay it. */
+	| { fn: 'actions' }
+	/** Forgets the history: the current state becomes position 0 (after writer threads ran). */
+	| { fn: 'restart' }
 	| { fn: 'info' };
 
 /** Where the timeline is: sent with every timeline reply. */
@@ -63,6 +68,8 @@ export type Reply =
 			type: 'result';
 			id: number;
 			results: StepResult[];
+			/** Where the timeline is after the steps (they were recorded into it). */
+			view: TimelineView;
 			/** Present when the page must re-wrap: a new SharedArrayBuffer, or (copy) fresh bytes. */
 			state?: SharedArrayBuffer | ArrayBuffer;
 			/**
@@ -77,7 +84,10 @@ export type Reply =
 			view: TimelineView;
 			/** apply: one result per entry added (or the refusal). */
 			results?: StepResult[];
+			/** The entry that led to the current position (null at 0): what just happened. */
+			current: TimelineEntry | null;
 			entries?: TimelineEntry[];
+			actions?: Step[];
 			marks?: MarkAt[];
 			/** load: where each scenario step starts, and why loading stopped early. */
 			load?: TimelineLoad;

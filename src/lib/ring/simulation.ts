@@ -119,6 +119,8 @@ export interface ContextInfo {
 	state: 'ready' | 'running';
 	/** Position on its CPU's nesting stack (0 while not on it). */
 	depth: number;
+	/** Why it cannot take its next step now (a writer nested on it must finish first), or null. */
+	blocked: string | null;
 }
 
 export interface StepResult {
@@ -811,10 +813,22 @@ export class Simulation {
 				op: info.step.op,
 				pc: i32[K + K_PC]!,
 				state: i32[K + K_STATE] === SLOT_READY ? 'ready' : 'running',
-				depth: i32[K + K_DEPTH]!
+				depth: i32[K + K_DEPTH]!,
+				blocked: this.whyBlocked(k)
 			});
 		}
 		return out;
+	}
+
+	/** Why context slot k cannot take its next step now (the nesting rule), or null. */
+	private whyBlocked(k: number): string | null {
+		try {
+			this.checkCanRun(k, false);
+			return null;
+		} catch (e) {
+			if (e instanceof Refusal) return e.message;
+			throw e;
+		}
 	}
 
 	/** True while recording is on for the live buffer. */

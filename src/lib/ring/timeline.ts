@@ -311,6 +311,18 @@ export class Timeline {
 		return { ok: true, moved };
 	}
 
+	/**
+	 * Forgets the history: the current state becomes position 0. For what cannot be replayed
+	 * (writer threads that wrote straight into the shared state, outside any recorded action).
+	 */
+	restart(): void {
+		this.list.length = 0;
+		this.costs.length = 0;
+		this.saved.length = 0;
+		this.pos = 0;
+		this.saved.push({ at: 0, cp: this.sim.checkpoint() });
+	}
+
 	/** One entry back; false at the start. */
 	back(): boolean {
 		if (this.pos === 0) return false;

@@ -3,7 +3,7 @@ import { whole, type LabForm } from './form.svelte';
 import type { ControlId, Lab } from './simulation.svelte';
 
 /** Every control with a refusal slot, and the two that rebuild the machine. */
-export type LabAction = ControlId | 'overwrite' | 'kernel';
+export type LabAction = Exclude<ControlId, 'spawn' | 'step' | 'timeline'> | 'overwrite' | 'kernel';
 
 /** Runs `action` on `lab` with the values in `form`. */
 export function perform(lab: Lab, form: LabForm, action: LabAction): Promise<void> {

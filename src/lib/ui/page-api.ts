@@ -10,6 +10,8 @@ export interface RinglabApi {
 	idle(): Promise<void>;
 	/** How the page reads the engine (ringlab's addition to spec §4). */
 	engine(): Promise<EngineInfo>;
+	/** Every byte of the engine state as hex, for comparing two states exactly (ringlab's addition). */
+	stateHex(): Promise<string>;
 }
 
 declare global {
@@ -29,6 +31,12 @@ export function installPageApi(lab: Lab): void {
 			return structuredClone(lab.state);
 		},
 		idle: () => lab.idle(),
-		engine: () => Promise.resolve(lab.engineInfo())
+		engine: () => Promise.resolve(lab.engineInfo()),
+		stateHex: async () => {
+			await lab.idle();
+			return Array.from(new Uint8Array(lab.ring.buf), (b) =>
+				b.toString(16).padStart(2, '0')
+			).join('');
+		}
 	};
 }

@@ -17,6 +17,8 @@ export type ShortcutAction =
 	| 'view'
 	| 'theme'
 	| 'help'
+	| 'step'
+	| 'back'
 	| 'cpu';
 
 export interface Shortcut {
@@ -41,6 +43,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
 	{ key: 'o', action: 'overwrite', label: 'Overwrite on / off (new machine)' },
 	{ key: 'k', action: 'kernel', label: 'Kernel 6.10 / 6.12 (new machine)' },
 	{ key: '1…8', action: 'cpu', label: 'Choose CPU 0…7' },
+	{ key: 'PageDown', action: 'step', label: 'Step forward in time (one atomic step)' },
+	{ key: 'PageUp', action: 'back', label: 'Step back in time' },
 	{ key: 'v', action: 'view', label: 'Drawing / table view' },
 	{ key: 'd', action: 'theme', label: 'Light / dark theme' },
 	{ key: '?', action: 'help', label: 'Show this list' }

@@ -24,7 +24,8 @@ import {
 	type Violation
 } from '$lib/ring';
 import { EngineClient } from '$lib/worker/client';
-import type { Transport } from '$lib/ring/protocol';
+import type { MarkAt, Reply, TimelineCall, TimelineView, Transport } from '$lib/ring/protocol';
+import type { TimelineEntry } from '$lib/ring/timeline';
 import { wholeMappingBytes } from '$lib/viz/pgoff-strip';
 import { traceLines, type TraceEvent } from '$lib/viz/trace-pipe';
 import { describeStep, partial, resultText } from './step-text';
@@ -45,7 +46,10 @@ export type ControlId =
 	| 'subbufOrder'
 	| 'reset'
 	| 'tracing'
-	| 'writer';
+	| 'writer'
+	| 'spawn'
+	| 'step'
+	| 'timeline';
 
 /** What a new machine is built from; changing any of these makes a new Simulation. */
 export interface LabSetup {
@@ -82,6 +86,14 @@ export const DEFAULT_SETUP: LabSetup = {
 	overwrite: true
 };
 
+/** A concurrent context to start in step mode. */
+export interface SpawnSpec {
+	ctx: 'task' | 'irq' | 'nmi' | 'reader' | 'user' | 'swap';
+	cpu: number;
+	/** The operation it runs (a scenario step without `cpu`'s default). */
+	do: Record<string, unknown>;
+}
+
 /** What `window.ringlab.engine()` reports. */
 export interface EngineInfo {
 	transport: Transport | null;
@@ -116,6 +128,12 @@ export class Lab {
 	/** How the page sees the engine's state: in place (shared) or as copies (copy). */
 	transport: Transport | null = $state(null);
 	error = $state('');
+	/** Where the engine's timeline is: position, length, a freeze, the in-flight contexts. */
+	timeline: TimelineView = $state.raw({ position: 0, length: 0, frozen: null, contexts: [] });
+	/** The entry that led to the current position: what just happened (null at position 0). */
+	current: TimelineEntry | null = $state.raw(null);
+	/** Every position whose entry has an interesting moment (for the slider and "next moment"). */
+	marks: MarkAt[] = $state.raw([]);
 	/** The continuous writer (free-running writer threads, or batches through the engine). */
 	readonly writer: ContinuousWriter;
 	#client: EngineClient | null = null;
@@ -301,8 +319,94 @@ export class Lab {
 			if (!this.writer.running) return;
 			await this.writer.stop();
 			this.#say('action', `# continuous writer stopped: ${this.writer.total} events written`);
+			if (this.writer.mode === 'threads') {
+				// The threads wrote outside any recorded step: what they did cannot be replayed.
+				await this.#timelineCall({ fn: 'restart' });
+				this.#say(
+					'action',
+					'# the timeline starts again here: writer threads are real concurrency and cannot be replayed'
+				);
+			}
 			this.#refresh();
 		});
+	}
+
+	/** Moves to position n of the timeline (0 = the machine as it was built). */
+	seek(n: number): Promise<void> {
+		return this.#enqueue(async () => void (await this.#timelineCall({ fn: 'seek', to: n })));
+	}
+
+	back(): Promise<void> {
+		return this.#enqueue(async () => void (await this.#timelineCall({ fn: 'back' })));
+	}
+
+	forward(): Promise<void> {
+		return this.#enqueue(async () => void (await this.#timelineCall({ fn: 'forward' })));
+	}
+
+	/**
+	 * Starts a concurrent context, paused before its first atomic step: a writer (task, irq, nmi)
+	 * on `cpu`, a reader, user space (GET_READER) or a snapshot swap.
+	 */
+	spawn(spec: SpawnSpec): Promise<void> {
+		return this.#enqueue(async () => {
+			const as = this.#freeContextName(spec.ctx);
+			const step = { op: 'spawn', as, cpu: spec.cpu, ctx: spec.ctx, do: spec.do } as Step;
+			await this.#timelineApply('spawn', step);
+		});
+	}
+
+	/**
+	 * One step forward in time: through the kept future after a step back; at the end, one atomic
+	 * step of `ctx`, or of the context that must go first (the innermost writer that can run).
+	 */
+	step(ctx?: string): Promise<void> {
+		if (ctx) return this.stepContext(ctx);
+		return this.#enqueue(async () => {
+			if (this.timeline.position < this.timeline.length) {
+				await this.#timelineCall({ fn: 'forward' });
+				return;
+			}
+			const runnable = this.timeline.contexts.filter((c) => !c.blocked);
+			const next = runnable.reduce<(typeof runnable)[number] | undefined>(
+				(best, c) => (!best || c.depth >= best.depth ? c : best),
+				undefined
+			);
+			if (next) await this.#timelineApply('step', { op: 'step', ctx: next.name });
+		});
+	}
+
+	/** Whether Step has anything to do: a kept future, or a context that can run. */
+	get canStep(): boolean {
+		const t = this.timeline;
+		return t.position < t.length || t.contexts.some((c) => !c.blocked);
+	}
+
+	/** Runs `n` atomic steps of context `name` (refused while a context nested on it runs). */
+	stepContext(name: string, n = 1): Promise<void> {
+		const step = (n > 1 ? { op: 'step', ctx: name, n } : { op: 'step', ctx: name }) as Step;
+		return this.#enqueue(async () => void (await this.#timelineApply('step', step)));
+	}
+
+	/** Runs context `name` to its end. */
+	finishContext(name: string): Promise<void> {
+		const step = { op: 'finish', ctx: name } as Step;
+		return this.#enqueue(async () => void (await this.#timelineApply('step', step)));
+	}
+
+	/** The next (or previous) position with an interesting moment of `kinds` (all when empty). */
+	markAfter(from: number, kinds: readonly string[] = [], dir: 1 | -1 = 1): number {
+		const fits = (m: MarkAt) => !kinds.length || m.kinds.some((k) => kinds.includes(k));
+		const list = this.marks.filter(fits).map((m) => m.position);
+		return dir > 0
+			? (list.find((p) => p > from) ?? -1)
+			: (list.filter((p) => p < from).at(-1) ?? -1);
+	}
+
+	/** Every action of the history (for the URL and `window.ringlab`). */
+	async actions(): Promise<Step[]> {
+		await this.idle();
+		return (await this.#client!.timeline({ fn: 'actions' })).actions ?? [];
 	}
 
 	select(cpu: number, page: number): void {
@@ -357,6 +461,43 @@ export class Lab {
 		}
 	}
 
+	#freeContextName(ctx: string): string {
+		const taken = this.timeline.contexts.map((c) => c.name);
+		for (let k = 1; ; k++) if (!taken.includes(`${ctx}${k}`)) return `${ctx}${k}`;
+	}
+
+	/** A timeline call: adopts its view, the entry that led here and, when they changed, the marks. */
+	async #timelineCall(call: TimelineCall): Promise<Extract<Reply, { type: 'timeline' }>> {
+		const r = await this.#client!.timeline(call);
+		if (r.error)
+			this.outcome = {
+				control: 'timeline',
+				ok: false,
+				errno: 'EINVAL',
+				message: r.error,
+				warnings: []
+			};
+		await this.#adoptView(r.view);
+		this.current = r.current;
+		this.#refresh();
+		return r;
+	}
+
+	/** Applies a step through the timeline, with its outcome next to `control` and in the log. */
+	async #timelineApply(control: ControlId, step: Step): Promise<StepResult> {
+		const r = await this.#timelineCall({ fn: 'apply', step });
+		const res = r.results?.at(-1) ?? { ok: false, warnings: [] };
+		this.#outcome(control, step, res);
+		return res;
+	}
+
+	async #adoptView(view: TimelineView): Promise<void> {
+		const grew = view.length !== this.timeline.length || view.position > this.timeline.length;
+		this.timeline = view;
+		if (grew || !view.length)
+			this.marks = (await this.#client!.timeline({ fn: 'marks' })).marks ?? [];
+	}
+
 	/** (Re)starts the engine Worker with the current setup. */
 	async #boot(): Promise<void> {
 		if (this.writer.running) await this.writer.stop();
@@ -390,13 +531,19 @@ export class Lab {
 
 	async #run(control: ControlId, step: Step): Promise<StepResult> {
 		const res = await this.#client!.apply(step);
+		this.#outcome(control, step, res);
+		await this.#adoptView(this.#client!.view);
+		this.current = null;
+		this.#refresh();
+		return res;
+	}
+
+	#outcome(control: ControlId, step: Step, res: StepResult): void {
 		const warnings = res.warnings.map((w) => w.message);
 		const message = res.message === undefined ? undefined : res.message + partial(res);
 		this.outcome = { control, ok: res.ok, errno: res.errno, message, warnings };
 		this.#say(res.ok ? 'action' : 'refusal', `# ${describeStep(step)} -> ${resultText(res)}`);
 		for (const w of warnings) this.#say('warning', `# WARNING: ${w}`);
-		this.#refresh();
-		return res;
 	}
 
 	#status(): void {

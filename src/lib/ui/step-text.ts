@@ -5,7 +5,10 @@ import type { Step, StepResult } from '$lib/ring';
 export function describeStep(step: Step): string {
 	const { op, ...rest } = step as Step & Record<string, unknown>;
 	const args = Object.entries(rest)
-		.map(([k, v]) => `${k}=${String(v)}`)
+		.map(
+			([k, v]) =>
+				`${k}=${typeof v === 'object' && v !== null ? `(${describeStep(v as Step)})` : String(v)}`
+		)
 		.join(' ');
 	return args ? `${op} ${args}` : op;
 }

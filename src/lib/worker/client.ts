@@ -11,6 +11,7 @@ import {
 	type Command,
 	type Reply,
 	type TimelineCall,
+	type TimelineView,
 	type Transport
 } from '../ring/protocol';
 import type { ConfigInput } from '../ring/config';
@@ -39,6 +40,8 @@ export class EngineClient {
 	/** The mappings user space holds, as of the last reply. */
 	maps: Mapping[] = [];
 	transport: Transport = 'copy';
+	/** Where the engine's timeline was at the last reply. */
+	view: TimelineView = { position: 0, length: 0, frozen: null, contexts: [] };
 	/** Replies received from the engine Worker so far. */
 	replies = 0;
 	private readonly worker: Worker;
@@ -97,6 +100,7 @@ export class EngineClient {
 		if (r.type !== 'result') throw new Error('unexpected reply');
 		if (r.state) this.ring = wrapRing(r.state);
 		this.maps = r.maps;
+		this.view = r.view;
 		if (resume) this.startWriters(resume.cpus, resume.rate, resume.size);
 		return r.results;
 	}
@@ -115,6 +119,8 @@ export class EngineClient {
 		if (r.type === 'error') throw new Error(r.message);
 		if (r.type !== 'timeline') throw new Error('unexpected reply');
 		if (r.state) this.ring = wrapRing(r.state);
+		this.maps = r.maps;
+		this.view = r.view;
 		return r;
 	}
 

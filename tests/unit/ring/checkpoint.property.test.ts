@@ -98,7 +98,8 @@ describe('checkpoint and restore', () => {
 				op: 'write',
 				pc,
 				state: 'running',
-				depth: 1
+				depth: 1,
+				blocked: null
 			}
 		]);
 		expect(sim.apply({ op: 'finish', ctx: 'w' })).toEqual(a);

@@ -32,6 +32,21 @@ const history = config.chain((c) =>
 );
 
 describe('Timeline', () => {
+	test('restart() makes the current state position 0, and seeking stays there', () => {
+		const tl = new Timeline({ subbufsPerCpu: 4 });
+		tl.apply({ op: 'write', cpu: 0, size: 16, repeat: 5 });
+		tl.apply({ op: 'consume', cpu: 0, count: 2 });
+		// what writer threads would do: change the state outside any recorded action
+		tl.sim.apply({ op: 'write', cpu: 0, size: 8, repeat: 3 });
+		const now = bytes(tl);
+		tl.restart();
+		expect([tl.position, tl.length]).toEqual([0, 0]);
+		tl.apply({ op: 'write', cpu: 0, size: 16 });
+		expect(tl.seek(0).ok).toBe(true);
+		expect(same(bytes(tl), now)).toBe(true);
+		expect(tl.seek(2).ok).toBe(false);
+	});
+
 	test('seek(n) gives the state first reached at n, in any order', () => {
 		fc.assert(
 			fc.property(history, ({ c, steps, seeks, every }) => {
