@@ -31,3 +31,15 @@ export type { Mapping, VmaPage } from './mapping';
 export type { MetaFields } from './meta-page';
 export { parseSubbuf, readMetaPage, takeHandedEvents } from './user-space';
 export type { ConsumerCursor } from './user-space';
+export {
+	base64urlDecode,
+	base64urlEncode,
+	compactConfig,
+	decodeShareQuery,
+	encodeShareQuery,
+	historyScenario,
+	mergeStepRuns,
+	restoreShared
+} from './url-state';
+export type { DecodeResult, SharedView } from './url-state';
+export type { Lesson, Narration, Question, Choice } from './lesson-format';

@@ -2,7 +2,8 @@
  * The invariants the kernel's design relies on, checked over the whole state (RB_WARN_ON's spirit:
  * a violation freezes a run and says what broke). Some hold only when no context is in flight on a
  * CPU ("quiescent"): while a writer pushes the head the link may carry UPDATE, or briefly two HEADs
- * (the triple-nested push of the design doc), and the commit lags the tail.
+ * (the triple-nested push of the design doc), the commit lags the tail, and a reader swapping
+ * pages has its old reader page in the ring for one step.
  */
 import { BUF_PAGE_HDR_SIZE, RB_PAGE_HEAD, RB_PAGE_UPDATE, RB_WRITE_MASK } from './constants';
 import { K_CPU, K_STATE, SLOT_READY, SLOT_RUNNING, slotI } from './context';
@@ -114,7 +115,11 @@ export function checkInvariants(ring: Ring): Violation[] {
 			);
 			continue;
 		}
-		if (seen.has(rp)) bad('reader-outside', `the reader page ${rp} is inside the ring`);
+		// Between the reader's cmpxchg into the head and its next step (rb_get_reader_page sets
+		// cpu_buffer->reader_page only then) the old reader page is already in the ring: only a
+		// quiet CPU must have its reader page outside.
+		if (quiet && seen.has(rp))
+			bad('reader-outside', `the reader page ${rp} is inside the ring`);
 		if (seen.size + 1 !== n + 1 || rp < 0 || rp > n)
 			bad('pages', 'ring pages and reader page are not all the pages');
 		if (quiet) {

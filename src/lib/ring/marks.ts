@@ -1,7 +1,7 @@
 /**
  * "Interesting moments" of a timeline, found by comparing the state before and after one entry
  * (never from knowledge of the scenario): a reader-page swap, lost events, a head push (the HEAD
- * or UPDATE flag moved), a page crossing (the tail moved), the commit page moving, a snapshot swap
+ * or UPDATE flag moved, on links not leaving the reader page: those are the reader's swap), a page crossing (the tail moved), the commit page moving, a snapshot swap
  * (a CPU's live buffer changed struct), a warning, a broken invariant. A probe is a few numbers per
  * per-CPU struct, cheap enough to take after every atomic step.
  */
@@ -17,7 +17,7 @@ import {
 	SF_DROPPED_EVENTS,
 	SF_OVERRUN
 } from './layout';
-import { linkFlags } from './page-ring';
+import { linkFlags, nextPage } from './page-ring';
 import { bufferTableIndex, structF, structI, type Ring } from './ring';
 import type { Warning } from './simulation';
 
@@ -47,7 +47,7 @@ interface StructProbe {
 	reader: number;
 	tail: number;
 	commit: number;
-	/** "page:FLAG" for every link carrying HEAD or UPDATE, in page order. */
+	/** "from>to:FLAG" for every link carrying HEAD or UPDATE, in page order. */
 	flags: string;
 	overrun: number;
 	dropped: number;
@@ -70,8 +70,8 @@ export function probe(ring: Ring): Probe {
 		let flags = '';
 		for (let p = 0; p <= nr; p++) {
 			const f = linkFlags(ring, s, p);
-			if (f === RB_PAGE_HEAD) flags += `${p}:HEAD `;
-			else if (f === RB_PAGE_UPDATE) flags += `${p}:UPDATE `;
+			if (f === RB_PAGE_HEAD) flags += `${p}>${nextPage(ring, s, p)}:HEAD `;
+			else if (f === RB_PAGE_UPDATE) flags += `${p}>${nextPage(ring, s, p)}:UPDATE `;
 		}
 		structs.push({
 			nr,
@@ -90,16 +90,21 @@ export function probe(ring: Ring): Probe {
 	return { structs, live };
 }
 
-/** Describes "page:FLAG page:FLAG" for a sentence. */
+/** Describes "from>to:FLAG ..." for a sentence. */
 function flagText(flags: string): string {
 	const parts = flags.trim().split(' ').filter(Boolean);
 	if (!parts.length) return 'no link flagged';
 	return parts
 		.map((p) => {
-			const [page, flag] = p.split(':');
-			return `${flag} on the link to page ${page}`;
+			const [link, flag] = p.split(':');
+			return `${flag} on the link ${link!.replace('>', '->')}`;
 		})
 		.join(', ');
+}
+
+/** True when one of the flagged links starts at `page`. */
+function flagsFrom(flags: string, page: number): boolean {
+	return flags.split(' ').some((f) => f.startsWith(`${page}>`));
 }
 
 /**
@@ -147,7 +152,13 @@ export function marksBetween(
 				text: `${where}: ${lost} event${lost > 1 ? 's' : ''} lost (${why.join(', ')}).`
 			});
 		}
-		if (a.flags !== b.flags && !swapped)
+		// A reader mid-swap flags its own page's link (rb_get_reader_page): not a writer's push.
+		const readerFlags =
+			flagsFrom(a.flags, a.reader) ||
+			flagsFrom(b.flags, b.reader) ||
+			flagsFrom(a.flags, b.reader) ||
+			flagsFrom(b.flags, a.reader);
+		if (a.flags !== b.flags && !swapped && !readerFlags)
 			out.push({
 				kind: 'head-push',
 				cpu: a.cpu,

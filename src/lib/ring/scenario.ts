@@ -10,6 +10,7 @@ import { checkInvariants, type Violation } from './invariants';
 import { Simulation, type StepRecord, type StepResult } from './simulation';
 import { validateStep, type Step } from './steps';
 import type { RingState } from './describe';
+import { validateLesson, type Lesson } from './lesson-format';
 
 export interface Scenario {
 	ringlab: 1;
@@ -17,6 +18,8 @@ export interface Scenario {
 	description?: string;
 	config: RingConfig;
 	steps: Step[];
+	/** Narration and a closing question (optional; see lesson-format.ts). */
+	lesson?: Lesson;
 }
 
 export interface StepOutcome {
@@ -36,7 +39,7 @@ export interface ScenarioRun {
 	sim: Simulation;
 }
 
-const TOP_KEYS = new Set(['ringlab', 'title', 'description', 'config', 'steps']);
+const TOP_KEYS = new Set(['ringlab', 'title', 'description', 'config', 'steps', 'lesson']);
 
 /** Parses JSON text or an object into a validated scenario; throws FormatError with a JSON path. */
 export function parseScenario(input: unknown): Scenario {
@@ -76,12 +79,14 @@ export function parseScenario(input: unknown): Scenario {
 			);
 		return step;
 	});
+	const lesson = d.lesson === undefined ? undefined : validateLesson(d.lesson, steps.length);
 	return {
 		ringlab: 1,
 		...(d.title !== undefined ? { title: d.title } : {}),
 		...(d.description !== undefined ? { description: d.description } : {}),
 		config,
-		steps
+		steps,
+		...(lesson ? { lesson } : {})
 	};
 }
 

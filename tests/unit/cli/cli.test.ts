@@ -7,7 +7,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { main } from '../../../src/cli/main';
 
 const dir = join(__dirname, '../../../scenarios');
-const examples = ['.', 'map_test', 'refusals'].flatMap((sub) =>
+const examples = ['.', 'map_test', 'refusals', 'lessons'].flatMap((sub) =>
 	readdirSync(join(dir, sub))
 		.filter((f) => f.endsWith('.json'))
 		.map((f) => join(sub, f))

@@ -225,4 +225,26 @@ describe('Timeline', () => {
 		expect(tl.frozen).toBeNull();
 		expect(tl.apply({ op: 'finish', ctx: 'swap' }).result.ok).toBe(false);
 	});
+
+	test('a reader swap stepped one step at a time is a reader swap, not a head push', () => {
+		const read = (f: string) =>
+			Timeline.fromScenario(parseScenario(readFileSync(join(scenarios, f), 'utf8')));
+		const swap = read('lessons/1-reader-page-swap.json');
+		const kinds = (tl: Timeline) =>
+			[...Array(tl.length).keys()].flatMap((i) => tl.entry(i)!.marks.map((m) => m.kind));
+		expect(kinds(swap)).toContain('reader-swap');
+		expect(kinds(swap)).not.toContain('head-push');
+		// the triple-nested push: each writer's flag change is a mark naming the links
+		const push = read('lessons/4-head-push-triple-nest.json');
+		const texts = [...Array(push.length).keys()].flatMap((i) =>
+			push
+				.entry(i)!
+				.marks.filter((m) => m.kind === 'head-push')
+				.map((m) => m.text)
+		);
+		expect(texts[0]).toMatch(/UPDATE on the link 3->1 \(was HEAD on the link 3->1\)/);
+		expect(texts.some((t) => /HEAD on the link 1->2, HEAD on the link 2->3/.test(t))).toBe(
+			true
+		);
+	});
 });
