@@ -15,13 +15,19 @@ import {
 	type TimelineView,
 	type Transport
 } from './protocol';
-import { parseScenario } from './scenario';
+import { parseScenario, type Scenario } from './scenario';
+import { historyScenario } from './url-state';
 import type { Simulation } from './simulation';
 import { Timeline } from './timeline';
 
 export class EngineHost {
 	private tl: Timeline | null = null;
 	private transport: Transport = 'copy';
+	/** The scenario the timeline was loaded from (empty steps for a new machine) and where its steps start. */
+	private base: Scenario | null = null;
+	private starts: number[] = [0];
+	/** Null while the timeline replays from its config; else why it cannot be shared. */
+	private unreplayable: string | null = null;
 
 	get simulation(): Simulation | null {
 		return this.tl?.sim ?? null;
@@ -42,6 +48,9 @@ export class EngineHost {
 					};
 				this.transport = cmd.transport;
 				this.tl = new Timeline(cmd.config, { shared: cmd.transport === 'shared' });
+				this.base = { ringlab: 1, config: this.tl.config, steps: [] };
+				this.starts = [0];
+				this.unreplayable = null;
 				return {
 					type: 'ready',
 					id: cmd.id,
@@ -89,8 +98,10 @@ export class EngineHost {
 				break;
 			case 'load': {
 				let loaded;
+				let scenario: Scenario;
 				try {
-					loaded = Timeline.fromScenario(parseScenario(call.scenario), {
+					scenario = parseScenario(call.scenario);
+					loaded = Timeline.fromScenario(scenario, {
 						shared: this.transport === 'shared'
 					});
 				} catch (e) {
@@ -101,6 +112,9 @@ export class EngineHost {
 					throw e;
 				}
 				this.tl = tl = loaded;
+				this.base = scenario;
+				this.starts = loaded.starts;
+				this.unreplayable = null;
 				extra.load = { starts: loaded.starts, stopped: loaded.stopped };
 				if (call.at !== undefined) {
 					const r = tl.seek(call.at);
@@ -130,6 +144,12 @@ export class EngineHost {
 				break;
 			case 'restart':
 				tl.restart();
+				this.unreplayable =
+					'writer threads wrote into the shared state outside any recorded step, so this state cannot be replayed from a link';
+				break;
+			case 'share':
+				if (this.unreplayable) extra.error = this.unreplayable;
+				else extra.scenario = historyScenario(this.base!, this.starts, tl);
 				break;
 			case 'info':
 				break;

@@ -36,6 +36,11 @@ export type TimelineCall =
 	| { fn: 'marks' }
 	/** Every action of the history, in order: with the config, all a URL needs to replay it. */
 	| { fn: 'actions' }
+	/**
+	 * The history as a scenario document that replays it exactly (the loaded scenario's steps
+	 * still whole, then every later entry), for the page's URL.
+	 */
+	| { fn: 'share' }
 	/** Forgets the history: the current state becomes position 0 (after writer threads ran). */
 	| { fn: 'restart' }
 	| { fn: 'info' };
@@ -88,6 +93,8 @@ export type Reply =
 			current: TimelineEntry | null;
 			entries?: TimelineEntry[];
 			actions?: Step[];
+			/** share: the scenario document of the history. */
+			scenario?: Record<string, unknown>;
 			marks?: MarkAt[];
 			/** load: where each scenario step starts, and why loading stopped early. */
 			load?: TimelineLoad;

@@ -19,6 +19,7 @@ export type ShortcutAction =
 	| 'help'
 	| 'step'
 	| 'back'
+	| 'start'
 	| 'cpu';
 
 export interface Shortcut {
@@ -51,8 +52,13 @@ export const SHORTCUTS: readonly Shortcut[] = [
 ];
 
 /** The shortcut a key press asks for, or null (typing in a field, modifier keys, unknown key). */
-export function shortcutOf(e: KeyboardEvent): { action: ShortcutAction; cpu?: number } | null {
+export function shortcutOf(
+	e: KeyboardEvent,
+	mode: { present?: boolean } = {}
+): { action: ShortcutAction; cpu?: number } | null {
 	if (e.ctrlKey || e.metaKey || e.altKey) return null;
+	// A presenter's clicker: Esc goes back to the start.
+	if (mode.present && e.key === 'Escape') return { action: 'start' };
 	const t = e.target as HTMLElement | null;
 	if (t && (t.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(t.tagName)))
 		return null;

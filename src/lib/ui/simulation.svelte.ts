@@ -8,6 +8,8 @@
 import {
 	checkInvariants,
 	describeRing,
+	FormatError,
+	parseScenario,
 	pageRecords,
 	readMetaPage,
 	structOf,
@@ -19,6 +21,7 @@ import {
 	type MetaFields,
 	type Ring,
 	type RingState,
+	type Scenario,
 	type Step,
 	type StepResult,
 	type Violation
@@ -86,6 +89,10 @@ export const DEFAULT_SETUP: LabSetup = {
 	overwrite: true
 };
 
+/** What loading a scenario did. */
+export type LoadOutcome =
+	{ ok: true; length: number; stopped: string | null } | { ok: false; message: string };
+
 /** A concurrent context to start in step mode. */
 export interface SpawnSpec {
 	ctx: 'task' | 'irq' | 'nmi' | 'reader' | 'user' | 'swap';
@@ -132,6 +139,12 @@ export class Lab {
 	timeline: TimelineView = $state.raw({ position: 0, length: 0, frozen: null, contexts: [] });
 	/** The entry that led to the current position: what just happened (null at position 0). */
 	current: TimelineEntry | null = $state.raw(null);
+	/** The scenario loaded last (a lesson, a shared link), null for a machine built by hand. */
+	scenario: Scenario | null = $state.raw(null);
+	/** Where each step of `scenario` starts on the timeline (starts[i] = before step i). */
+	starts: number[] = $state.raw([0]);
+	/** Why Step waits (a lesson's question not answered yet), or null. */
+	hold: string | null = $state(null);
 	/** Every position whose entry has an interesting moment (for the slider and "next moment"). */
 	marks: MarkAt[] = $state.raw([]);
 	/** The continuous writer (free-running writer threads, or batches through the engine). */
@@ -191,6 +204,8 @@ export class Lab {
 			const order = this.state ? Math.log2(this.pagesPerSubbuf) : this.setup.subbufOrder;
 			this.setup = { ...this.setup, subbufOrder: order, ...change };
 			await this.#boot();
+			this.scenario = null;
+			this.starts = [0];
 			this.#cursors = [];
 			this.snapshotArmed = false;
 			this.selected = null;
@@ -363,6 +378,7 @@ export class Lab {
 	step(ctx?: string): Promise<void> {
 		if (ctx) return this.stepContext(ctx);
 		return this.#enqueue(async () => {
+			if (this.hold) return;
 			if (this.timeline.position < this.timeline.length) {
 				await this.#timelineCall({ fn: 'forward' });
 				return;
@@ -379,6 +395,7 @@ export class Lab {
 	/** Whether Step has anything to do: a kept future, or a context that can run. */
 	get canStep(): boolean {
 		const t = this.timeline;
+		if (this.hold) return false;
 		return t.position < t.length || t.contexts.some((c) => !c.blocked);
 	}
 
@@ -401,6 +418,65 @@ export class Lab {
 		return dir > 0
 			? (list.find((p) => p > from) ?? -1)
 			: (list.filter((p) => p < from).at(-1) ?? -1);
+	}
+
+	/**
+	 * Loads a scenario (spec §2): a new machine with its config, every step applied and recorded,
+	 * then shown at position `at` (its end when null). Refuses a malformed scenario or a bad `at`
+	 * in plain words and then leaves the lab as it was.
+	 */
+	load(input: unknown, at: number | null = null): Promise<LoadOutcome> {
+		let parsed: Scenario;
+		try {
+			parsed = parseScenario(input);
+		} catch (e) {
+			const message =
+				e instanceof FormatError ? `the scenario is malformed at ${e.message}` : String(e);
+			return Promise.resolve({ ok: false, message });
+		}
+		let out: LoadOutcome = { ok: false, message: 'not loaded' };
+		return this.#enqueue(async () => {
+			if (this.writer.running) await this.writer.stop();
+			const r = await this.#client!.timeline({ fn: 'load', scenario: input });
+			if (r.error || !r.load) {
+				out = { ok: false, message: r.error ?? 'the engine did not load it' };
+				return;
+			}
+			const c = parsed.config;
+			this.setup = {
+				kernel: c.kernel,
+				cpus: c.cpus,
+				subbufsPerCpu: c.subbufsPerCpu,
+				subbufOrder: c.subbufOrder,
+				overwrite: c.overwrite
+			};
+			this.scenario = parsed;
+			this.starts = r.load.starts;
+			this.#cursors = [];
+			this.snapshotArmed = parsed.config.snapshot;
+			this.selected = null;
+			this.highlighted = null;
+			this.outcome = null;
+			this.cpu = Math.min(this.cpu, c.cpus - 1);
+			this.marks = [];
+			const end = r.view.length;
+			const to = at ?? end;
+			this.#say('action', `# loaded "${parsed.title ?? 'scenario'}": ${end} steps`);
+			if (r.load.stopped) this.#say('warning', `# stopped early: ${r.load.stopped}`);
+			const moved = await this.#timelineCall({ fn: 'seek', to });
+			if (moved.error) {
+				out = { ok: false, message: moved.error };
+				return;
+			}
+			out = { ok: true, length: end, stopped: r.load.stopped };
+		}).then(() => out);
+	}
+
+	/** The history as a scenario document that replays it exactly, or why it cannot be shared. */
+	async share(): Promise<{ scenario: Record<string, unknown> } | { error: string }> {
+		await this.idle();
+		const r = await this.#client!.timeline({ fn: 'share' });
+		return r.scenario ? { scenario: r.scenario } : { error: r.error ?? 'nothing to share' };
 	}
 
 	/** Every action of the history (for the URL and `window.ringlab`). */
