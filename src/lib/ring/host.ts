@@ -14,13 +14,16 @@ import {
 	type TimelineCall,
 	type Transport
 } from './protocol';
-import { parseScenario } from './scenario';
+import { parseScenario, type Scenario } from './scenario';
 import type { Simulation } from './simulation';
 import { Timeline } from './timeline';
+import { historyScenario } from './url-state';
 
 export class EngineHost {
 	private tl: Timeline | null = null;
 	private transport: Transport = 'copy';
+	/** The scenario the timeline was loaded from (an empty one after init), and its step starts. */
+	private base: { scenario: Scenario; starts: number[] } | null = null;
 
 	get simulation(): Simulation | null {
 		return this.tl?.sim ?? null;
@@ -41,6 +44,10 @@ export class EngineHost {
 					};
 				this.transport = cmd.transport;
 				this.tl = new Timeline(cmd.config, { shared: cmd.transport === 'shared' });
+				this.base = {
+					scenario: { ringlab: 1, config: this.tl.config, steps: [] },
+					starts: [0]
+				};
 				return {
 					type: 'ready',
 					id: cmd.id,
@@ -85,8 +92,10 @@ export class EngineHost {
 				break;
 			case 'load': {
 				let loaded;
+				let scenario: Scenario;
 				try {
-					loaded = Timeline.fromScenario(parseScenario(call.scenario), {
+					scenario = parseScenario(call.scenario);
+					loaded = Timeline.fromScenario(scenario, {
 						shared: this.transport === 'shared'
 					});
 				} catch (e) {
@@ -97,6 +106,7 @@ export class EngineHost {
 					throw e;
 				}
 				this.tl = tl = loaded;
+				this.base = { scenario, starts: loaded.starts };
 				extra.load = { starts: loaded.starts, stopped: loaded.stopped };
 				if (call.at !== undefined) {
 					const r = tl.seek(call.at);
@@ -121,6 +131,9 @@ export class EngineHost {
 				extra.marks = marks;
 				break;
 			}
+			case 'share':
+				extra.scenario = historyScenario(this.base!.scenario, this.base!.starts, tl);
+				break;
 			case 'info':
 				break;
 		}

@@ -32,6 +32,8 @@ export type TimelineCall =
 	| { fn: 'entries'; from: number; to: number }
 	/** Every position whose entry has a mark, with the kinds (for the slider's tick marks). */
 	| { fn: 'marks' }
+	/** The history as a scenario document for the URL (url-state.ts historyScenario). */
+	| { fn: 'share' }
 	| { fn: 'info' };
 
 /** Where the timeline is: sent with every timeline reply. */
@@ -74,6 +76,8 @@ export type Reply =
 			marks?: MarkAt[];
 			/** load: where each scenario step starts, and why loading stopped early. */
 			load?: TimelineLoad;
+			/** share: the scenario document that replays the history (encode with encodeShareQuery). */
+			scenario?: Record<string, unknown>;
 			/** A call that could not be done (bad position, malformed scenario), in plain words. */
 			error?: string;
 			/** Present when the page must re-wrap (as for `result`). */

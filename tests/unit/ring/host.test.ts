@@ -146,5 +146,16 @@ describe('EngineHost.handle(command)', () => {
 		const marks = host.handle({ type: 'timeline', id: 4, call: { fn: 'marks' } });
 		if (marks.type !== 'timeline') throw new Error('not a timeline reply');
 		expect(marks.marks!.find((m) => m.position === 1)?.kinds).toContain('lost-events');
+		// share: the loaded steps, then what was done after them
+		host.handle({ type: 'timeline', id: 5, call: { fn: 'seek', to: 2 } });
+		host.handle({ type: 'apply', id: 6, step: { op: 'write', cpu: 0, size: 8 } });
+		const share = host.handle({ type: 'timeline', id: 7, call: { fn: 'share' } });
+		expect(share).toMatchObject({
+			scenario: {
+				ringlab: 1,
+				config: { subbufsPerCpu: 2 },
+				steps: [{ op: 'write', repeat: 4 }, { op: 'consume' }, { op: 'write', size: 8 }]
+			}
+		});
 	});
 });
