@@ -1,7 +1,8 @@
 /**
  * The engine side of the Worker protocol: handle(command) -> reply, pure and testable in Node.
- * Owns one Timeline (a Simulation with its history, for time travel); `apply` and `applyAll`
- * record into it. With the shared transport its state is a SharedArrayBuffer the page reads in
+ * Owns one Timeline (a Simulation with its history, for time travel): `timeline` commands
+ * record into it; the plain `apply` and `applyAll` (the free-running mode's path) do not, and
+ * restart its history from the state they leave. With the shared transport its state is a SharedArrayBuffer the page reads in
  * place; a re-layout (resize, sub-buffer order, snapshot allocation, or a seek across one) hands
  * the page the new one. With the copying transport every reply carries a copy of the state.
  */
@@ -59,9 +60,13 @@ export class EngineHost {
 			const tl = this.tl;
 			if (!tl) return { type: 'error', id: cmd.id, message: 'the engine is not initialised' };
 			if (cmd.type === 'timeline') return this.timelineCall(cmd.id, cmd.call);
+			// The plain system-call path (also used with free-running writers): not recorded; the
+			// timeline starts again from the state it leaves.
 			const before = tl.sim.ring.buf;
 			const steps = cmd.type === 'apply' ? [cmd.step] : cmd.steps;
-			const results = steps.map((s) => tl.apply(s).result);
+			const results = steps.map((s) => tl.sim.apply(s));
+			tl.rebase();
+			this.base = { scenario: { ringlab: 1, config: tl.config, steps: [] }, starts: [0] };
 			const moved = tl.sim.ring.buf !== before;
 			return this.transport === 'copy' || moved
 				? { type: 'result', id: cmd.id, results, state: this.stateToSend() }

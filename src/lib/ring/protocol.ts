@@ -19,7 +19,10 @@ export type Command =
 	| { type: 'applyAll'; id: number; steps: unknown[] }
 	| { type: 'timeline'; id: number; call: TimelineCall };
 
-/** Time travel through the engine's timeline (`apply`/`applyAll` also record into it). */
+/**
+ * Time travel through the engine's timeline. The plain `apply`/`applyAll` commands do not record
+ * into it: they restart its history from the state they leave (writer Workers may be running).
+ */
 export type TimelineCall =
 	/** Applies one action at the current position (drops the future after a seek back). */
 	| { fn: 'apply'; step: unknown }
