@@ -1,7 +1,8 @@
 /**
  * The engine side of the Worker protocol: handle(command) -> reply, pure and testable in Node.
- * Owns one Timeline (a Simulation with its history, for time travel); `apply` and `applyAll`
- * record into it. With the shared transport its state is a SharedArrayBuffer the page reads in
+ * Owns one Timeline (a Simulation with its history, for time travel): `timeline` commands
+ * record into it; the plain `apply` and `applyAll` (the free-running mode's path) do not, and
+ * restart its history from the state they leave. With the shared transport its state is a SharedArrayBuffer the page reads in
  * place; a re-layout (resize, sub-buffer order, snapshot allocation, or a seek across one) hands
  * the page the new one. With the copying transport every reply carries a copy of the state.
  */
@@ -16,16 +17,15 @@ import {
 	type Transport
 } from './protocol';
 import { parseScenario, type Scenario } from './scenario';
-import { historyScenario } from './url-state';
 import type { Simulation } from './simulation';
 import { Timeline } from './timeline';
+import { historyScenario } from './url-state';
 
 export class EngineHost {
 	private tl: Timeline | null = null;
 	private transport: Transport = 'copy';
-	/** The scenario the timeline was loaded from (empty steps for a new machine) and where its steps start. */
-	private base: Scenario | null = null;
-	private starts: number[] = [0];
+	/** The scenario the timeline was loaded from (an empty one after init), and its step starts. */
+	private base: { scenario: Scenario; starts: number[] } | null = null;
 	/** Null while the timeline replays from its config; else why it cannot be shared. */
 	private unreplayable: string | null = null;
 
@@ -48,8 +48,10 @@ export class EngineHost {
 					};
 				this.transport = cmd.transport;
 				this.tl = new Timeline(cmd.config, { shared: cmd.transport === 'shared' });
-				this.base = { ringlab: 1, config: this.tl.config, steps: [] };
-				this.starts = [0];
+				this.base = {
+					scenario: { ringlab: 1, config: this.tl.config, steps: [] },
+					starts: [0]
+				};
 				this.unreplayable = null;
 				return {
 					type: 'ready',
@@ -63,9 +65,15 @@ export class EngineHost {
 			const tl = this.tl;
 			if (!tl) return { type: 'error', id: cmd.id, message: 'the engine is not initialised' };
 			if (cmd.type === 'timeline') return this.timelineCall(cmd.id, cmd.call);
+			// The plain system-call path (also used with free-running writers): not recorded; the
+			// timeline starts again from the state it leaves.
 			const before = tl.sim.ring.buf;
 			const steps = cmd.type === 'apply' ? [cmd.step] : cmd.steps;
-			const results = steps.map((s) => tl.apply(s).result);
+			const results = steps.map((s) => tl.sim.apply(s));
+			tl.rebase();
+			this.base = { scenario: { ringlab: 1, config: tl.config, steps: [] }, starts: [0] };
+			this.unreplayable =
+				'the state was changed outside the timeline (system calls beside free-running writers), so it cannot be replayed from a link';
 			const moved = tl.sim.ring.buf !== before;
 			const maps = [...tl.sim.maps.values()];
 			const view = this.view();
@@ -112,8 +120,7 @@ export class EngineHost {
 					throw e;
 				}
 				this.tl = tl = loaded;
-				this.base = scenario;
-				this.starts = loaded.starts;
+				this.base = { scenario, starts: loaded.starts };
 				this.unreplayable = null;
 				extra.load = { starts: loaded.starts, stopped: loaded.stopped };
 				if (call.at !== undefined) {
@@ -143,13 +150,13 @@ export class EngineHost {
 				extra.actions = tl.actions();
 				break;
 			case 'restart':
-				tl.restart();
+				tl.rebase();
 				this.unreplayable =
 					'writer threads wrote into the shared state outside any recorded step, so this state cannot be replayed from a link';
 				break;
 			case 'share':
 				if (this.unreplayable) extra.error = this.unreplayable;
-				else extra.scenario = historyScenario(this.base!, this.starts, tl);
+				else extra.scenario = historyScenario(this.base!.scenario, this.base!.starts, tl);
 				break;
 			case 'info':
 				break;

@@ -21,7 +21,10 @@ export type Command =
 	| { type: 'applyAll'; id: number; steps: unknown[] }
 	| { type: 'timeline'; id: number; call: TimelineCall };
 
-/** Time travel through the engine's timeline (`apply`/`applyAll` also record into it). */
+/**
+ * Time travel through the engine's timeline. The plain `apply`/`applyAll` commands do not record
+ * into it: they restart its history from the state they leave (writer Workers may be running).
+ */
 export type TimelineCall =
 	/** Applies one action at the current position (drops the future after a seek back). */
 	| { fn: 'apply'; step: unknown }
@@ -93,11 +96,11 @@ export type Reply =
 			current: TimelineEntry | null;
 			entries?: TimelineEntry[];
 			actions?: Step[];
-			/** share: the scenario document of the history. */
-			scenario?: Record<string, unknown>;
 			marks?: MarkAt[];
 			/** load: where each scenario step starts, and why loading stopped early. */
 			load?: TimelineLoad;
+			/** share: the scenario document that replays the history (encode with encodeShareQuery). */
+			scenario?: Record<string, unknown>;
 			/** A call that could not be done (bad position, malformed scenario), in plain words. */
 			error?: string;
 			/** Present when the page must re-wrap (as for `result`). */

@@ -483,6 +483,9 @@ export class Simulation {
 			!ring.i32[structI(ring, structOf(ring, 0, step.cpu)) + S_MAPPED]
 		)
 			refuse('ENODEV', `CPU ${step.cpu}'s buffer is not mapped: GET_READER needs a mapping`);
+		// A plain GET_READER run to its end would spin forever on a lock a paused context holds.
+		if (step.op === 'getReader' && !name)
+			this.refuseIfReaderLocked(structOf(ring, 0, step.cpu), 'GET_READER');
 		const k = allocSlot(ring);
 		if (k < 0) refuse('EBUSY', `all ${MAX_SLOTS} context slots are in use`);
 		const K = slotI(ring, k);

@@ -263,6 +263,18 @@ export class Timeline {
 		return { result, added: 1 };
 	}
 
+	/**
+	 * Starts the history again from the current state: no entries, one checkpoint here. For a
+	 * state changed behind the timeline's back (plain host applies, free-running writers).
+	 */
+	rebase(): void {
+		this.list.length = 0;
+		this.costs.length = 0;
+		this.pos = 0;
+		this.saved.length = 0;
+		this.saved.push({ at: 0, cp: this.sim.checkpoint() });
+	}
+
 	/** Drops the entries after the current position and the checkpoints past it. */
 	private truncate(): void {
 		this.list.length = this.pos;
@@ -309,18 +321,6 @@ export class Timeline {
 			this.pos = n;
 		}
 		return { ok: true, moved };
-	}
-
-	/**
-	 * Forgets the history: the current state becomes position 0. For what cannot be replayed
-	 * (writer threads that wrote straight into the shared state, outside any recorded action).
-	 */
-	restart(): void {
-		this.list.length = 0;
-		this.costs.length = 0;
-		this.saved.length = 0;
-		this.pos = 0;
-		this.saved.push({ at: 0, cp: this.sim.checkpoint() });
 	}
 
 	/** One entry back; false at the start. */

@@ -605,7 +605,13 @@ export class Lab {
 		});
 	}
 
+	/**
+	 * One control's step, recorded on the timeline; while writer threads write behind the engine's
+	 * back nothing can be replayed, so it goes as a plain system call instead.
+	 */
 	async #run(control: ControlId, step: Step): Promise<StepResult> {
+		if (!this.writer.running || this.writer.mode !== 'threads')
+			return this.#timelineApply(control, step);
 		const res = await this.#client!.apply(step);
 		this.#outcome(control, step, res);
 		await this.#adoptView(this.#client!.view);

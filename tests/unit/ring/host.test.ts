@@ -80,6 +80,8 @@ describe('EngineHost.handle(command)', () => {
 			return r;
 		};
 		host.handle({ type: 'apply', id: 2, step: { op: 'write', cpu: 0, size: 16 } });
+		expect(call({ fn: 'info' }).view).toMatchObject({ position: 0, length: 0 });
+		call({ fn: 'apply', step: { op: 'write', cpu: 0, size: 16 } });
 		const start = new Uint8Array(sab.slice(0));
 		call({
 			fn: 'apply',
@@ -146,5 +148,35 @@ describe('EngineHost.handle(command)', () => {
 		const marks = host.handle({ type: 'timeline', id: 4, call: { fn: 'marks' } });
 		if (marks.type !== 'timeline') throw new Error('not a timeline reply');
 		expect(marks.marks!.find((m) => m.position === 1)?.kinds).toContain('lost-events');
+		// share: the loaded steps, then what was done after them
+		host.handle({ type: 'timeline', id: 5, call: { fn: 'seek', to: 2 } });
+		host.handle({
+			type: 'timeline',
+			id: 6,
+			call: { fn: 'apply', step: { op: 'write', cpu: 0, size: 8 } }
+		});
+		const share = host.handle({ type: 'timeline', id: 7, call: { fn: 'share' } });
+		// a plain apply restarts the history from the state it leaves, which no link can replay
+		host.handle({ type: 'apply', id: 8, step: { op: 'write', cpu: 0, size: 8 } });
+		const after = host.handle({ type: 'timeline', id: 9, call: { fn: 'share' } });
+		expect(after).toMatchObject({ view: { position: 0, length: 0 } });
+		expect(after).not.toHaveProperty('scenario');
+		expect((after as { error?: string }).error).toMatch(/cannot be replayed/);
+		// a new load makes it shareable again
+		host.handle({
+			type: 'timeline',
+			id: 10,
+			call: { fn: 'load', scenario: { ringlab: 1, steps: [] } }
+		});
+		expect(host.handle({ type: 'timeline', id: 11, call: { fn: 'share' } })).toMatchObject({
+			scenario: { steps: [] }
+		});
+		expect(share).toMatchObject({
+			scenario: {
+				ringlab: 1,
+				config: { subbufsPerCpu: 2 },
+				steps: [{ op: 'write', repeat: 4 }, { op: 'consume' }, { op: 'write', size: 8 }]
+			}
+		});
 	});
 });
