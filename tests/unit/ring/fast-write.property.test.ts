@@ -98,6 +98,104 @@ describe('writeEvent(ring, cpu, payload, at)', () => {
 	});
 });
 
+describe('writeEvent over runs that wrap the ring', () => {
+	test('head pushes, overwrite loss and drops leave the stepped bytes, readers in between', () => {
+		let lost = 0;
+		let dropped = 0;
+		fc.assert(
+			fc.property(
+				fc.record({
+					subbufsPerCpu: fc.integer({ min: 2, max: 5 }),
+					overwrite: fc.boolean(),
+					mapped: fc.boolean()
+				}),
+				fc.array(
+					fc.oneof(
+						{
+							weight: 6,
+							arbitrary: fc.record({
+								op: fc.constant('run' as const),
+								size: fc.integer({ min: 0, max: 200 }),
+								repeat: fc.integer({ min: 1, max: 250 }),
+								seed: fc.integer({ min: 0, max: 255 })
+							})
+						},
+						{
+							weight: 1,
+							arbitrary: fc.record({
+								op: fc.constant('clock' as const),
+								advanceNs: fc.oneof(
+									fc.integer({ min: 0, max: 1000 }),
+									fc.constant(2 ** 28)
+								)
+							})
+						},
+						{
+							weight: 1,
+							arbitrary: fc.record({
+								op: fc.constant('consume' as const),
+								count: fc.integer({ min: 1, max: 40 })
+							})
+						},
+						{
+							weight: 1,
+							arbitrary: fc.record({ op: fc.constant('readPage' as const) })
+						},
+						{
+							weight: 2,
+							arbitrary: fc.record({ op: fc.constant('getReader' as const) })
+						},
+						{
+							weight: 1,
+							arbitrary: fc.record({
+								op: fc.constant('tracing' as const),
+								on: fc.boolean()
+							})
+						}
+					),
+					{ maxLength: 25 }
+				),
+				({ mapped, ...config }, ops) => {
+					const stepped = new Simulation(config);
+					const fast = new Simulation(config);
+					if (mapped)
+						for (const sim of [stepped, fast])
+							expect(sim.apply({ op: 'map', cpu: 0, as: 'meta' }).ok).toBe(true);
+					for (const o of ops) {
+						if (o.op === 'run') {
+							const bytes = new Uint8Array(o.size).map((_, i) => o.seed + i);
+							const r = stepped.apply({
+								op: 'write',
+								cpu: 0,
+								payload: hex(bytes),
+								repeat: o.repeat
+							});
+							let ok = 0;
+							for (let i = 0; i < o.repeat; i++)
+								if (writeEvent(fast.ring, 0, bytes)) ok++;
+							expect(ok).toBe(o.repeat > 1 ? r.written : r.ok ? 1 : 0);
+						} else if (o.op === 'getReader' && !mapped) continue;
+						else {
+							const step =
+								o.op === 'tracing' || o.op === 'clock' ? o : { cpu: 0, ...o };
+							const a = stepped.apply(step);
+							expect(fast.apply(step)).toEqual(a);
+						}
+						expect(firstDifference(fast.ring.buf, stepped.ring.buf)).toBe(-1);
+					}
+					const c = stepped.state().cpus[0]!.counters;
+					lost += c.pages_lost;
+					dropped += c.dropped_events;
+				}
+			),
+			{ numRuns: 60, seed: 13, endOnFailure: true }
+		);
+		// the runs did reach the head: pages pushed in overwrite mode, events dropped without it
+		expect(lost).toBeGreaterThan(0);
+		expect(dropped).toBeGreaterThan(0);
+	});
+});
+
 describe('writeBurst(ring, cpu, payload, n, stamp)', () => {
 	test('leaves exactly the bytes of n writeEvent calls, and stamps each event', () => {
 		fc.assert(
