@@ -83,7 +83,7 @@ const HF = HDR_I32 / 2;
 const WORD_COPY_MAX = 128;
 
 let lastPayload: Uint8Array | null = null;
-let lastWords = new Int32Array(0);
+let lastWords: Int32Array = new Int32Array(0);
 
 /** The whole 32-bit words of `p` as an Int32Array view (kept for the next call), or null when
  * its bytes do not start on a 4-byte boundary. */
