@@ -363,13 +363,15 @@ export function writeStepped(
 }
 
 /**
- * `n` writes of `payload` on `cpu` (synthetic clock), byte-identical to calling writeEvent n times,
- * faster: while the events land on the same tail page with the same delta, the counters, stamps
- * and the page's write index are kept in locals and stored once per page. The commit word is still
+ * `n` writes of `payload` on `cpu`, byte-identical to calling writeEvent n times, faster: while
+ * the events land on the same tail page with a delta that fits, the counters, stamps and the
+ * page's write index are kept in locals and stored once per page. The commit word is still
  * published after every event, so a reader on another thread sees each event as soon as it is
  * complete; the counters it reads can be late by the events of this page (as per-CPU counters read
  * from another CPU can be in the kernel). `stamp(seq)` may rewrite the payload before each event,
- * seq counting the events written. Returns how many were written.
+ * seq counting the events written. With `clock` (ns), each event gets its own reading, as
+ * writeEvent(ring, cpu, payload, clock()) would record it; without, the synthetic clock steps.
+ * Returns how many were written.
  */
 export function writeBurst(
 	ring: Ring,
@@ -377,16 +379,20 @@ export function writeBurst(
 	payload: Uint8Array,
 	n: number,
 	stamp?: (seq: number) => void,
-	warn?: (message: string) => void
+	warn?: (message: string) => void,
+	clock?: () => number
 ): number {
 	const { i32, f64, L } = ring;
 	const len = payload.length;
 	const step = f64[HF + HF_CLOCK_STEP]!;
 	const length = eventLength(len);
 	const hdrWords = length - 4 > 112 ? 2 : 1;
+	const typeLen = hdrWords === 2 ? 0 : (length - 4) >> 2;
 	const words = len <= WORD_COPY_MAX ? payloadWords(payload) : null;
 	let written = 0;
 	let left = n;
+	/** A clock reading taken for an event that needs the slow path (a time extend). */
+	let pending = -1;
 	while (left > 0) {
 		const s = i32[bufferTableIndex(ring, 0, cpu)]!;
 		const sOff = L.structOff + s * L.structBytes;
@@ -402,6 +408,7 @@ export function writeBurst(
 		// The shortcut needs a quiet CPU, a page already started, equal stamps, a delta that fits.
 		const fits = Math.floor((L.capacity - w) / length);
 		if (
+			pending >= 0 ||
 			i32[H_REC_DISABLED] !== 0 ||
 			i32[SI + S_RECORD_DISABLED] !== 0 ||
 			i32[SI + S_COMMITTING] !== 0 ||
@@ -414,20 +421,39 @@ export function writeBurst(
 			fits < 1
 		) {
 			stamp?.(written);
-			if (writeEvent(ring, cpu, payload, -1, warn)) written++;
+			const at = clock === undefined ? -1 : pending >= 0 ? pending : clock();
+			pending = -1;
+			if (writeEvent(ring, cpu, payload, at, warn)) written++;
 			left--;
 			continue;
 		}
-		const k = left < fits ? left : fits;
+		const most = left < fits ? left : fits;
 		const base = L.dataOff + desc * L.subbufSize;
 		const data = base + BUF_PAGE_HDR_SIZE;
 		const commitI = (base >> 2) + 2;
 		let off = data + w;
 		let ts = now;
+		let k = 0;
 		i32[commitI + 1] = 0; // the commit's high word, as writeCommit leaves it
-		if (words === null) {
-			for (let i = 0; i < k; i++) {
-				stamp?.(written + i);
+		if (clock !== undefined) {
+			// writeEvent's time: the reading, never before the last stamp; no reading: one step
+			for (; k < most; k++) {
+				const at = clock();
+				const t = at >= 0 ? (at > ts ? at : ts) : ts + step;
+				if (t - ts > TS_MASK) {
+					pending = at; // needs a time extend: writeEvent writes it
+					break;
+				}
+				stamp?.(written + k);
+				encodeDataHeader(i32, off >> 2, length, t - ts);
+				copyPayload(ring, off + (hdrWords << 2), payload);
+				ts = t;
+				off += length;
+				store(i32, commitI, off - data);
+			}
+		} else if (words === null) {
+			for (; k < most; k++) {
+				stamp?.(written + k);
 				ts += step;
 				encodeDataHeader(i32, off >> 2, length, step);
 				ring.u8.set(payload, off + (hdrWords << 2));
@@ -437,11 +463,11 @@ export function writeBurst(
 			}
 		} else {
 			// the same stores: header word(s) (encodeDataHeader), payload words, then the tail bytes
-			const hdr = headerWord(hdrWords === 2 ? 0 : (length - 4) >> 2, step);
+			const hdr = headerWord(typeLen, step);
 			const nw = words.length;
 			const u8 = ring.u8;
-			for (let i = 0; i < k; i++) {
-				if (stamp !== undefined) stamp(written + i);
+			for (; k < most; k++) {
+				if (stamp !== undefined) stamp(written + k);
 				ts += step;
 				const wi = off >> 2;
 				i32[wi] = hdr;
@@ -453,6 +479,7 @@ export function writeBurst(
 				store(i32, commitI, off - data);
 			}
 		}
+		if (k === 0) continue;
 		// what k single writes would have left behind
 		i32[SI + S_COMMITS] = i32[SI + S_COMMITS]! + k;
 		f64[HF + HF_CLOCK_NOW] = ts;

@@ -212,7 +212,18 @@ describe('writeBurst(ring, cpu, payload, n, stamp)', () => {
 							arbitrary: fc.record({
 								op: fc.constant('burst' as const),
 								size: fc.integer({ min: 8, max: 700 }),
-								n: fc.integer({ min: 1, max: 400 })
+								n: fc.integer({ min: 1, max: 400 }),
+								// a clock: its readings step by these, in turn (backwards too)
+								clock: fc.option(
+									fc.array(
+										fc.oneof(
+											fc.integer({ min: -300, max: 3000 }),
+											fc.constant(2 ** 28)
+										),
+										{ minLength: 1, maxLength: 6 }
+									),
+									{ nil: undefined }
+								)
 							})
 						},
 						{
@@ -248,11 +259,27 @@ describe('writeBurst(ring, cpu, payload, n, stamp)', () => {
 							const a = new Uint8Array(o.size);
 							const b = new Uint8Array(o.size);
 							const stamp = (p: Uint8Array) => (seq: number) => p.fill(seq & 0xff);
-							const got = writeBurst(burst.ring, 0, a, o.n, stamp(a));
+							const steps = o.clock;
+							const clockFrom = (t: number) => {
+								let i = 0;
+								return () => (t += steps![i++ % steps!.length]!);
+							};
+							const start = clockNow(single.ring);
+							const clock = steps ? clockFrom(start) : undefined;
+							const got = writeBurst(
+								burst.ring,
+								0,
+								a,
+								o.n,
+								stamp(a),
+								undefined,
+								clock
+							);
+							const reading = steps ? clockFrom(start) : () => -1;
 							let want = 0;
 							for (let i = 0; i < o.n; i++) {
 								stamp(b)(want);
-								if (writeEvent(single.ring, 0, b)) want++;
+								if (writeEvent(single.ring, 0, b, reading())) want++;
 							}
 							expect(got).toBe(want);
 						} else {
