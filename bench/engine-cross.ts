@@ -52,13 +52,14 @@ export function engineCrossScenario(payload: number, clock: Clock): Scenario {
 			};
 			const t0 = performance.now();
 			const done = w.request(req);
-			// Poll GET_READER; after SPINS empty polls, sleep 1 ms (as the page handoff's reader).
+			// Poll GET_READER; after SPINS empty polls, sleep 0.2 ms: the writer never waits for the
+			// reader (overwrite mode), so a long sleep would only lose events.
 			for (let idle = 0; Atomics.load(ctl, 0) === 0;) {
 				if (getReader(ring, 0, warn) !== 'ok') throw new Error('GET_READER failed');
 				if (consumer.take() > 0) idle = 0;
 				else if (++idle >= SPINS) {
 					idle = 0;
-					Atomics.wait(ctl, 0, 0, 1);
+					Atomics.wait(ctl, 0, 0, 0.2);
 					if (performance.now() - t0 > STALL_MS) throw new Error('the writer stalled');
 				}
 			}

@@ -1,12 +1,11 @@
 /**
  * TRACE_MMAP_IOCTL_GET_READER in one call, for a user-space consumer on another thread: the
- * reader step machine (reader.ts, OP_GET_READER) run back to back in a context slot of its own,
- * the same loads, stores and cmpxchg in the same order, so the state it leaves is byte-identical
- * to stepping it (a property test compares the whole state), at a cost per handed-over page, not
- * per step. The swap's cmpxchg on the link into the head still races with writers on other
- * threads exactly as the stepped reader's does, and retries the same way. When another reader
- * holds reader_lock, or the reader page is in a state the kernel would warn about, it runs the
- * step machine itself instead.
+ * reader step machine (reader.ts, OP_GET_READER) run back to back, the same loads, stores and
+ * cmpxchg in the same order, so the state it leaves is byte-identical to stepping it (a property
+ * test compares the whole state), at a cost per handed-over page, not per step. The swap's
+ * cmpxchg on the link into the head races with writers on other threads exactly as the stepped
+ * reader's does, and retries the same way. When another reader holds reader_lock, or the reader
+ * page is in a state the kernel would warn about, it runs the step machine itself instead.
  * Kernel: ring_buffer_map_get_reader -> rb_get_reader_page, rb_advance_reader, rb_update_meta_page.
  * Checked against kernel/trace/ring_buffer.c of 6.10 - 6.18.
  */
@@ -29,14 +28,17 @@ import {
 	K_STATE,
 	K_STRUCT,
 	OP_GET_READER,
+	SLOT_FREE,
 	SLOT_RUNNING,
 	slotI
 } from './context';
+import { load } from './atomics';
 import {
 	D_ENTRIES,
 	D_READ,
 	D_REAL_END,
 	D_WRITE,
+	MAX_SLOTS,
 	S_CNT,
 	S_COMMIT_PAGE,
 	S_HEAD_PAGE,
@@ -105,11 +107,11 @@ export function getReader(
 		ring.i32[descI(ring, s, rp) + D_READ]! > commitSize(ring, subbufOff(ring, s, rp))
 	)
 		return getReaderStepped(ring, cpu, warn);
-	const k = allocSlot(ring);
+	// The stepped ioctl runs in the first free slot and leaves it free and zeroed: this one needs
+	// no registers, so it only borrows that slot's number for the lock words.
+	const k = firstFreeSlot(ring);
 	if (k < 0) return 'EBUSY';
-	const K = slotI(ring, k);
 	const { i32 } = ring;
-	i32[K + K_STATE] = SLOT_RUNNING;
 	i32[SI + S_READER_LOCK] = k + 1; // raw_spin_lock_irqsave(&cpu_buffer->reader_lock)
 	for (let round = 0; ; round++) {
 		if (round === MAX_ROUNDS) {
@@ -133,8 +135,14 @@ export function getReader(
 	}
 	updateMetaPage(ring, s);
 	if (i32[SI + S_READER_LOCK] === k + 1) i32[SI + S_READER_LOCK] = 0;
-	freeSlot(ring, k);
 	return 'ok';
+}
+
+/** The slot allocSlot would claim now, or -1 when all are in use. */
+function firstFreeSlot(ring: Ring): number {
+	for (let k = 0; k < MAX_SLOTS; k++)
+		if (load(ring.i32, slotI(ring, k) + K_STATE) === SLOT_FREE) return k;
+	return -1;
 }
 
 /**

@@ -83,15 +83,20 @@ const HF = HDR_I32 / 2;
 const WORD_COPY_MAX = 128;
 
 let lastPayload: Uint8Array | null = null;
+let lastState: ArrayBufferLike | null = null;
 let lastWords: Int32Array = new Int32Array(0);
 
-/** The whole 32-bit words of `p` as an Int32Array view (kept for the next call), or null when
- * its bytes do not start on a 4-byte boundary. */
-function payloadWords(p: Uint8Array): Int32Array | null {
+/**
+ * The whole 32-bit words of `p` as an Int32Array view (kept for the next call with the same
+ * payload and state), or null when its bytes do not start on a 4-byte boundary or live in the
+ * state itself (then `set`, which copies overlapping bytes correctly).
+ */
+function payloadWords(p: Uint8Array, ring: Ring): Int32Array | null {
 	const n = p.length >> 2;
-	if (p === lastPayload && lastWords.length === n) return lastWords;
-	if ((p.byteOffset & 3) !== 0) return null;
+	if (p === lastPayload && ring.buf === lastState && lastWords.length === n) return lastWords;
+	if ((p.byteOffset & 3) !== 0 || p.buffer === ring.buf) return null;
 	lastPayload = p;
+	lastState = ring.buf;
 	lastWords = new Int32Array(p.buffer, p.byteOffset, n);
 	return lastWords;
 }
@@ -104,7 +109,7 @@ function payloadWords(p: Uint8Array): Int32Array | null {
  */
 function copyPayload(ring: Ring, dst: number, p: Uint8Array): void {
 	const len = p.length;
-	const words = len <= WORD_COPY_MAX ? payloadWords(p) : null;
+	const words = len <= WORD_COPY_MAX ? payloadWords(p, ring) : null;
 	if (words === null) {
 		ring.u8.set(p, dst);
 		return;
@@ -388,7 +393,7 @@ export function writeBurst(
 	const length = eventLength(len);
 	const hdrWords = length - 4 > 112 ? 2 : 1;
 	const typeLen = hdrWords === 2 ? 0 : (length - 4) >> 2;
-	const words = len <= WORD_COPY_MAX ? payloadWords(payload) : null;
+	const words = len <= WORD_COPY_MAX ? payloadWords(payload, ring) : null;
 	let written = 0;
 	let left = n;
 	/** A clock reading taken for an event that needs the slow path (a time extend). */

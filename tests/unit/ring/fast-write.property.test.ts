@@ -293,3 +293,23 @@ describe('writeBurst(ring, cpu, payload, n, stamp)', () => {
 		);
 	});
 });
+
+describe('writeEvent with a payload that views the state itself', () => {
+	test('copies the bytes as they were before the write, like the step machine', () => {
+		const stepped = new Simulation({ subbufsPerCpu: 3 });
+		const fast = new Simulation({ subbufsPerCpu: 3 });
+		for (let i = 0; i < 40; i++) {
+			const bytes = new Uint8Array(24).map((_, j) => i * 7 + j);
+			stepped.apply({ op: 'write', cpu: 0, payload: hex(bytes) });
+			writeEvent(fast.ring, 0, bytes);
+		}
+		// the payload: 64 bytes of the first sub-buffer of each state (its own records)
+		const off = fast.ring.L.dataOff + 4096;
+		const own = new Uint8Array(fast.ring.buf, off, 64);
+		const copy = new Uint8Array(stepped.ring.buf, off, 64);
+		expect(hex(own)).toBe(hex(copy));
+		const r = stepped.apply({ op: 'write', cpu: 0, payload: hex(copy) });
+		expect(writeEvent(fast.ring, 0, own)).toBe(r.ok);
+		expect(firstDifference(fast.ring.buf, stepped.ring.buf)).toBe(-1);
+	});
+});
