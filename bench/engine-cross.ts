@@ -8,20 +8,32 @@
 import { getReader } from '../src/lib/ring/fast-read.ts';
 import { Simulation } from '../src/lib/ring/index.ts';
 import { MappedConsumer } from '../src/lib/ring/mapped-consumer.ts';
+import {
+	CTL_BYTES,
+	CTL_DONE,
+	CTL_PAGES,
+	CTL_READER_SLEEPS,
+	CTL_WRITTEN
+} from './engine-cross-control.ts';
 import type { EngineCrossRequest } from './engine-cross.worker.ts';
 import type { Clock, Scenario } from './harness.ts';
-import { SPINS } from './kernel-format.ts';
 import { STALL_MS } from './sab-handoff.ts';
 import { worker } from './workers.ts';
 
 const FILE = new URL('./engine-cross.worker.ts', import.meta.url);
 const SUBBUFS = 256;
 
-export function engineCrossScenario(payload: number, clock: Clock): Scenario {
+/**
+ * `paced`: the writer waits for the reader instead of overwriting unread pages (lossless, as the
+ * baselines); else overwrite mode's flight recorder, where an absent reader loses events.
+ */
+export function engineCrossScenario(payload: number, clock: Clock, paced = false): Scenario {
 	return {
-		key: clock === 'real' ? 'engine-cross-real' : 'engine-cross-thread',
+		key: `${paced ? 'engine-paced' : 'engine-cross'}-${clock === 'real' ? 'real' : 'thread'}`,
 		part: 'b/c',
-		label: 'engine, writer Worker -> GET_READER + mapped read',
+		label: paced
+			? 'engine, writer waits for a free page (lossless)'
+			: 'engine, writer Worker -> GET_READER + mapped read',
 		payload,
 		buffer: 'SAB',
 		clock,
@@ -38,7 +50,7 @@ export function engineCrossScenario(payload: number, clock: Clock): Scenario {
 			});
 			const ring = sim.ring;
 			const consumer = new MappedConsumer(ring, sim.maps.get('meta')!, sim.maps.get('data')!);
-			const control = new SharedArrayBuffer(16);
+			const control = new SharedArrayBuffer(CTL_BYTES);
 			const ctl = new Int32Array(control);
 			const warnings: string[] = [];
 			const warn = (m: string) => warnings.push(m);
@@ -48,20 +60,22 @@ export function engineCrossScenario(payload: number, clock: Clock): Scenario {
 				control,
 				payload,
 				events,
-				clock
+				clock,
+				paced
 			};
 			const t0 = performance.now();
 			const done = w.request(req);
-			// Poll GET_READER; after SPINS empty polls, sleep 0.2 ms: the writer never waits for the
-			// reader (overwrite mode), so a long sleep would only lose events.
-			for (let idle = 0; Atomics.load(ctl, 0) === 0;) {
+			// GET_READER until it hands over nothing new, then sleep until the writer has
+			// finished a page (it wakes us), as an mmap reader blocks in poll() between pages.
+			while (Atomics.load(ctl, CTL_DONE) === 0) {
 				if (getReader(ring, 0, warn) !== 'ok') throw new Error('GET_READER failed');
-				if (consumer.take() > 0) idle = 0;
-				else if (++idle >= SPINS) {
-					idle = 0;
-					Atomics.wait(ctl, 0, 0, 0.2);
-					if (performance.now() - t0 > STALL_MS) throw new Error('the writer stalled');
-				}
+				if (consumer.take() > 0) continue;
+				const pages = Atomics.load(ctl, CTL_PAGES);
+				Atomics.store(ctl, CTL_READER_SLEEPS, 1);
+				if (getReader(ring, 0, warn) === 'ok' && consumer.take() === 0)
+					Atomics.wait(ctl, CTL_PAGES, pages, 1);
+				Atomics.store(ctl, CTL_READER_SLEEPS, 0);
+				if (performance.now() - t0 > STALL_MS) throw new Error('the writer stalled');
 			}
 			const ms = performance.now() - t0;
 			const atEnd = consumer.events;
@@ -70,7 +84,7 @@ export function engineCrossScenario(payload: number, clock: Clock): Scenario {
 				idle = consumer.take() ? 0 : idle + 1;
 			}
 			await done;
-			const written = Atomics.load(ctl, 1);
+			const written = Atomics.load(ctl, CTL_WRITTEN);
 			const overrun = sim.state().cpus[0]!.counters.overrun;
 			if (written !== events) throw new Error(`wrote ${written} of ${events}`);
 			if (consumer.events + overrun !== written)
@@ -78,6 +92,8 @@ export function engineCrossScenario(payload: number, clock: Clock): Scenario {
 					`read ${consumer.events} + overrun ${overrun} != written ${written}`
 				);
 			if (warnings.length) throw new Error(`kernel warnings: ${warnings.join('; ')}`);
+			if (paced && overrun !== 0)
+				throw new Error(`the paced writer overwrote ${overrun} events`);
 			return { ms, delivered: atEnd };
 		}
 	};

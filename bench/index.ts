@@ -26,7 +26,9 @@ const entries: Entry[] = opt.sizes.flatMap((payload) => [
 	...ringbufScenarios(payload),
 	engineDrainScenario(payload),
 	engineCrossScenario(payload, 'synthetic'),
-	engineCrossScenario(payload, 'real')
+	engineCrossScenario(payload, 'real'),
+	engineCrossScenario(payload, 'synthetic', true),
+	engineCrossScenario(payload, 'real', true)
 ]);
 const t0 = performance.now();
 try {

@@ -253,18 +253,35 @@ function getReaderPage(ring: Ring, s: number, k: number, warn: (m: string) => vo
 	if (reader >= 0 && i32[descI(ring, s, reader) + D_READ] === 0)
 		f64[SF + SF_READ_STAMP] = readTimeStamp(ring, subbufOff(ring, s, reader));
 	i32[SI + S_READER_BUSY] = 0;
+	// A writer that reserved past the end of this page is still moving the tail off it: wait,
+	// USECS_WAIT times 1 us as the kernel does (udelay(1)); the step machine counts the same
+	// checks as steps. Only a writer on another thread (or a paused one) makes this wait.
 	if (reader >= 0)
 		for (
 			let waits = 1;
-			(i32[descI(ring, s, reader) + D_WRITE]! & RB_WRITE_MASK) > L.capacity;
+			(load(i32, descI(ring, s, reader) + D_WRITE) & RB_WRITE_MASK) > L.capacity;
 			waits++
-		)
+		) {
 			if (waits >= USECS_WAIT) {
 				warn('rb_get_reader_page: a writer never moved off the reader page');
 				reader = -1;
 				break;
 			}
+			udelay1();
+		}
 	return reader;
+}
+
+/** The host's monotonic clock in ms (browsers, Workers and Node have one; else Date). */
+const hostNow: () => number = (() => {
+	const p = (globalThis as { performance?: { now(): number } }).performance;
+	return p ? () => p.now() : () => Date.now();
+})();
+
+/** udelay(1): about a microsecond of busy waiting. */
+function udelay1(): void {
+	const until = hostNow() + 0.001;
+	while (hostNow() < until);
 }
 
 /**
