@@ -450,8 +450,15 @@ export function writeBurst(
 					break;
 				}
 				stamp?.(written + k);
-				encodeDataHeader(i32, off >> 2, length, t - ts);
-				copyPayload(ring, off + (hdrWords << 2), payload);
+				const wi = off >> 2;
+				encodeDataHeader(i32, wi, length, t - ts);
+				if (words === null) ring.u8.set(payload, off + (hdrWords << 2));
+				else {
+					const di = wi + hdrWords;
+					for (let j = 0; j < words.length; j++) i32[di + j] = words[j]!;
+					for (let b = words.length << 2; b < len; b++)
+						ring.u8[(di << 2) + b] = payload[b]!;
+				}
 				ts = t;
 				off += length;
 				store(i32, commitI, off - data);
