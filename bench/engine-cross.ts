@@ -32,7 +32,7 @@ export function engineCrossScenario(payload: number, clock: Clock, paced = false
 		key: `${paced ? 'engine-paced' : 'engine-cross'}-${clock === 'real' ? 'real' : 'thread'}`,
 		part: 'b/c',
 		label: paced
-			? 'engine, writer waits for a free page (lossless)'
+			? 'engine, lossless: writer waits, commit per page'
 			: 'engine, writer Worker -> GET_READER + mapped read',
 		payload,
 		buffer: 'SAB',

@@ -4,7 +4,8 @@
  * event), a page at a time, waking the reader after each; sets the done word at the end. `paced`: before a write that would
  * cross onto the head page (push it: overwrite the oldest unread page), the writer waits until
  * the reader has swapped that page out, so nothing is lost (the baselines' writers wait for a free
- * page too); the engine itself is not changed by it. Measures nothing.
+ * page too; the engine itself is not changed by it), and publishes each page's commit once
+ * (writeBurst's publish: 'page'), as the page transports publish pages. Measures nothing.
  */
 import { RB_PAGE_HEAD, RB_WRITE_MASK } from '../src/lib/ring/constants.ts';
 import { writeBurst } from '../src/lib/ring/fast-write.ts';
@@ -48,6 +49,8 @@ serve((msg) => {
 	const ctl = new Int32Array(r.control);
 	const p = new Uint8Array(payloadWords(r.payload).buffer);
 	const clock = r.clock === 'real' ? nowNs : undefined;
+	// the lossless run publishes a page's commit once, as the page transports do
+	const publish = r.paced ? 'page' : 'event';
 	const length = eventLength(p.length);
 	let written = 0;
 	// One page at a time; after each, wake the reader if it sleeps (the kernel's rb_wakeups).
@@ -55,7 +58,7 @@ serve((msg) => {
 		let t = tail(ring, length);
 		if (t.room > 0) {
 			const n = Math.min(t.room, r.events - written);
-			written += writeBurst(ring, 0, p, n, undefined, undefined, clock);
+			written += writeBurst(ring, 0, p, n, undefined, undefined, clock, publish);
 			Atomics.add(ctl, CTL_PAGES, 1);
 			if (Atomics.load(ctl, CTL_READER_SLEEPS) !== 0) Atomics.notify(ctl, CTL_PAGES);
 			continue;

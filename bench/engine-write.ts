@@ -95,22 +95,28 @@ function checkPages(ring: Ring, payload: number): void {
  * writeBurst: the same writes, counters kept in locals while the events stay on one page; with the
  * real clock, one performance.now() reading per event (as writeEvent with `at`).
  */
-function burstScenario(payload: number, shared: boolean, clock: Clock): Scenario {
+function burstScenario(
+	payload: number,
+	shared: boolean,
+	clock: Clock,
+	publish: 'event' | 'page' = 'event'
+): Scenario {
 	const ring = engineRing(shared);
 	const p = bytes(payload);
 	const buffer = shared ? 'SAB' : 'AB';
 	const real = clock === 'real' ? nowNs : undefined;
+	const suffix = (clock === 'real' ? '-real' : '') + (publish === 'page' ? '-paged' : '');
 	return {
-		key: `engine-burst-${buffer.toLowerCase()}${clock === 'real' ? '-real' : ''}`,
+		key: `engine-burst-${buffer.toLowerCase()}${suffix}`,
 		part: 'a',
-		label: 'engine writeBurst',
+		label: publish === 'page' ? 'engine writeBurst, commit per page' : 'engine writeBurst',
 		payload,
 		buffer,
 		clock,
 		warmup: 1 << 15,
 		run(events) {
 			const t0 = performance.now();
-			const n = writeBurst(ring, 0, p, events, undefined, undefined, real);
+			const n = writeBurst(ring, 0, p, events, undefined, undefined, real, publish);
 			const ms = performance.now() - t0;
 			if (n !== events)
 				throw new Error(`engine writeBurst: ${events - n} of ${events} refused`);
@@ -135,6 +141,7 @@ export function engineScenarios(payload: number): Scenario[] {
 		burstScenario(payload, true, 'synthetic'),
 		burstScenario(payload, false, 'real'),
 		burstScenario(payload, true, 'real'),
+		burstScenario(payload, false, 'synthetic', 'page'),
 		decodeScenario(new Uint32Array(full.buf), pageOffsets(full), {
 			key: 'engine-decode',
 			part: 'b',

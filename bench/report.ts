@@ -78,6 +78,7 @@ const RATIOS: readonly Ratio[] = [
 		goal: '6  writeBurst, real clock (SAB) >= 0.8x bare encode + performance.now()'
 	},
 	{ num: 'engine-ab-synthetic', den: 'bare-plain' },
+	{ num: 'engine-burst-ab-paged', den: 'bare-plain' },
 	{ num: 'engine-decode', den: 'bare-decode' },
 	{ num: 'handoff-synthetic', den: 'post-page' },
 	{ num: 'handoff-synthetic', den: 'ringbuf' },
@@ -189,8 +190,9 @@ const SHORT: Readonly<Record<string, string>> = {
 	'engine-cross-thread': 'engine cross-thread, overwrite, written',
 	'engine-cross-thread-delivered': 'engine cross-thread, overwrite, delivered',
 	'engine-cross-real-delivered': 'engine cross-thread, overwrite, real clock, delivered',
-	'engine-paced-thread': 'engine cross-thread, lossless',
+	'engine-paced-thread': 'engine cross-thread, lossless (commit per page)',
 	'engine-paced-real': 'engine cross-thread, lossless, real clock',
+	'engine-burst-ab-paged': 'engine writeBurst, commit per page (AB)',
 	'engine-drain': 'engine mapped drain (GET_READER + walk)',
 	'engine-burst-sab': 'engine writeBurst (SAB)'
 };

@@ -370,13 +370,16 @@ export function writeStepped(
 /**
  * `n` writes of `payload` on `cpu`, byte-identical to calling writeEvent n times, faster: while
  * the events land on the same tail page with a delta that fits, the counters, stamps and the
- * page's write index are kept in locals and stored once per page. The commit word is still
- * published after every event, so a reader on another thread sees each event as soon as it is
+ * page's write index are kept in locals and stored once per page. By default the commit word is
+ * still published after every event, so a reader on another thread sees each event as soon as it is
  * complete; the counters it reads can be late by the events of this page (as per-CPU counters read
  * from another CPU can be in the kernel). `stamp(seq)` may rewrite the payload before each event,
  * seq counting the events written. With `clock` (ns), each event gets its own reading, as
  * writeEvent(ring, cpu, payload, clock()) would record it; without, the synthetic clock steps.
- * Returns how many were written.
+ * `publish: 'page'` stores the commit word once per page run instead of after every event: the
+ * same bytes when writeBurst returns, one atomic store (a full fence in JS, where the kernel's
+ * plain store is ordered for free on x86) instead of one per event; a reader on another thread
+ * then sees a page's new events at once, as it sees the counters. Returns how many were written.
  */
 export function writeBurst(
 	ring: Ring,
@@ -385,7 +388,8 @@ export function writeBurst(
 	n: number,
 	stamp?: (seq: number) => void,
 	warn?: (message: string) => void,
-	clock?: () => number
+	clock?: () => number,
+	publish: 'event' | 'page' = 'event'
 ): number {
 	const { i32, f64, L } = ring;
 	const len = payload.length;
@@ -394,6 +398,7 @@ export function writeBurst(
 	const hdrWords = length - 4 > 112 ? 2 : 1;
 	const typeLen = hdrWords === 2 ? 0 : (length - 4) >> 2;
 	const words = len <= WORD_COPY_MAX ? payloadWords(payload, ring) : null;
+	const perEvent = publish === 'event';
 	let written = 0;
 	let left = n;
 	/** A clock reading taken for an event that needs the slow path (a time extend). */
@@ -461,7 +466,7 @@ export function writeBurst(
 				}
 				ts = t;
 				off += length;
-				store(i32, commitI, off - data);
+				if (perEvent) store(i32, commitI, off - data);
 			}
 		} else if (words === null) {
 			for (; k < most; k++) {
@@ -471,7 +476,7 @@ export function writeBurst(
 				ring.u8.set(payload, off + (hdrWords << 2));
 				off += length;
 				// rb_set_commit_to_write publishes each event
-				store(i32, commitI, off - data);
+				if (perEvent) store(i32, commitI, off - data);
 			}
 		} else {
 			// the same stores: header word(s) (encodeDataHeader), payload words, then the tail bytes
@@ -488,10 +493,11 @@ export function writeBurst(
 				for (let j = 0; j < nw; j++) i32[di + j] = words[j]!;
 				for (let b = nw << 2; b < len; b++) u8[(di << 2) + b] = payload[b]!;
 				off += length;
-				store(i32, commitI, off - data);
+				if (perEvent) store(i32, commitI, off - data);
 			}
 		}
 		if (k === 0) continue;
+		if (!perEvent) store(i32, commitI, off - data); // the page's events at once
 		// what k single writes would have left behind
 		i32[SI + S_COMMITS] = i32[SI + S_COMMITS]! + k;
 		f64[HF + HF_CLOCK_NOW] = ts;

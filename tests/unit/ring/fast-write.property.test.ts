@@ -213,6 +213,7 @@ describe('writeBurst(ring, cpu, payload, n, stamp)', () => {
 								op: fc.constant('burst' as const),
 								size: fc.integer({ min: 8, max: 700 }),
 								n: fc.integer({ min: 1, max: 400 }),
+								publish: fc.constantFrom('event' as const, 'page' as const),
 								// a clock: its readings step by these, in turn (backwards too)
 								clock: fc.option(
 									fc.array(
@@ -273,7 +274,8 @@ describe('writeBurst(ring, cpu, payload, n, stamp)', () => {
 								o.n,
 								stamp(a),
 								undefined,
-								clock
+								clock,
+								o.publish
 							);
 							const reading = steps ? clockFrom(start) : () => -1;
 							let want = 0;
