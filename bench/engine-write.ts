@@ -142,6 +142,7 @@ export function engineScenarios(payload: number): Scenario[] {
 		burstScenario(payload, false, 'real'),
 		burstScenario(payload, true, 'real'),
 		burstScenario(payload, false, 'synthetic', 'page'),
+		burstScenario(payload, false, 'real', 'page'),
 		decodeScenario(new Uint32Array(full.buf), pageOffsets(full), {
 			key: 'engine-decode',
 			part: 'b',

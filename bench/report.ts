@@ -77,6 +77,12 @@ const RATIOS: readonly Ratio[] = [
 		min: 0.8,
 		goal: '6  writeBurst, real clock (SAB) >= 0.8x bare encode + performance.now()'
 	},
+	{
+		num: 'engine-burst-ab-real-paged',
+		den: 'bare-now',
+		min: 0.8,
+		goal: '6  writeBurst, real clock, commit per page (AB; the anchor publishes none) >= 0.8x'
+	},
 	{ num: 'engine-ab-synthetic', den: 'bare-plain' },
 	{ num: 'engine-burst-ab-paged', den: 'bare-plain' },
 	{ num: 'engine-decode', den: 'bare-decode' },
@@ -193,6 +199,7 @@ const SHORT: Readonly<Record<string, string>> = {
 	'engine-paced-thread': 'engine cross-thread, lossless (commit per page)',
 	'engine-paced-real': 'engine cross-thread, lossless, real clock',
 	'engine-burst-ab-paged': 'engine writeBurst, commit per page (AB)',
+	'engine-burst-ab-real-paged': 'engine writeBurst, real clock, commit per page (AB)',
 	'engine-drain': 'engine mapped drain (GET_READER + walk)',
 	'engine-burst-sab': 'engine writeBurst (SAB)'
 };
