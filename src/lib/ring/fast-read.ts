@@ -77,6 +77,9 @@ import {
 import { descI, structF, structI, structOf, subbufOff, type Ring } from './ring';
 import { commitSize, readCommit, readTimeStamp, writeCommit } from './subbuf';
 
+/** The default warning sink: drops them. */
+const ignore = (): void => {};
+
 /** What a GET_READER call ended with. */
 export type GetReaderResult = 'ok' | 'ENODEV' | 'EBUSY';
 
@@ -94,7 +97,7 @@ const STEP_LIMIT = 50_000_000;
 export function getReader(
 	ring: Ring,
 	cpu: number,
-	warn: (message: string) => void = () => {}
+	warn: (message: string) => void = ignore
 ): GetReaderResult {
 	const s = structOf(ring, 0, cpu);
 	const SI = structI(ring, s);
@@ -317,7 +320,7 @@ function markMissed(ring: Ring, s: number, reader: number, warn: (m: string) => 
 export function getReaderStepped(
 	ring: Ring,
 	cpu: number,
-	warn: (message: string) => void = () => {}
+	warn: (message: string) => void = ignore
 ): GetReaderResult {
 	const s = structOf(ring, 0, cpu);
 	if (!ring.i32[structI(ring, s) + S_MAPPED]) return 'ENODEV';
