@@ -8,7 +8,7 @@ import { writeBurst, writeEvent } from '../src/lib/ring/fast-write.ts';
 import { createRing, type Ring } from '../src/lib/ring/ring.ts';
 import { decodeScenario } from './bare-encode.ts';
 import type { Clock, Scenario } from './harness.ts';
-import { CAP, eventShape, PAGE, payloadWords } from './kernel-format.ts';
+import { CAP, eventShape, nowNs, PAGE, payloadWords } from './kernel-format.ts';
 
 const SUBBUFS = 256;
 
@@ -44,8 +44,7 @@ function writeScenario(payload: number, shared: boolean, clock: Clock): Scenario
 			if (clock === 'synthetic') {
 				for (let i = 0; i < events; i++) if (!writeEvent(ring, 0, p)) failed++;
 			} else {
-				for (let i = 0; i < events; i++)
-					if (!writeEvent(ring, 0, p, Math.round(performance.now() * 1e6))) failed++;
+				for (let i = 0; i < events; i++) if (!writeEvent(ring, 0, p, nowNs())) failed++;
 			}
 			const ms = performance.now() - t0;
 			if (failed) throw new Error(`${label}: ${failed} of ${events} writes refused`);
@@ -92,22 +91,32 @@ function checkPages(ring: Ring, payload: number): void {
 	}
 }
 
-/** writeBurst: the same writes, counters kept in locals while the events stay on one page. */
-function burstScenario(payload: number, shared: boolean): Scenario {
+/**
+ * writeBurst: the same writes, counters kept in locals while the events stay on one page; with the
+ * real clock, one performance.now() reading per event (as writeEvent with `at`).
+ */
+function burstScenario(
+	payload: number,
+	shared: boolean,
+	clock: Clock,
+	publish: 'event' | 'page' = 'event'
+): Scenario {
 	const ring = engineRing(shared);
 	const p = bytes(payload);
 	const buffer = shared ? 'SAB' : 'AB';
+	const real = clock === 'real' ? nowNs : undefined;
+	const suffix = (clock === 'real' ? '-real' : '') + (publish === 'page' ? '-paged' : '');
 	return {
-		key: `engine-burst-${buffer.toLowerCase()}`,
+		key: `engine-burst-${buffer.toLowerCase()}${suffix}`,
 		part: 'a',
-		label: 'engine writeBurst',
+		label: publish === 'page' ? 'engine writeBurst, commit per page' : 'engine writeBurst',
 		payload,
 		buffer,
-		clock: 'synthetic',
+		clock,
 		warmup: 1 << 15,
 		run(events) {
 			const t0 = performance.now();
-			const n = writeBurst(ring, 0, p, events);
+			const n = writeBurst(ring, 0, p, events, undefined, undefined, real, publish);
 			const ms = performance.now() - t0;
 			if (n !== events)
 				throw new Error(`engine writeBurst: ${events - n} of ${events} refused`);
@@ -128,8 +137,12 @@ export function engineScenarios(payload: number): Scenario[] {
 		writeScenario(payload, true, 'synthetic'),
 		writeScenario(payload, false, 'real'),
 		writeScenario(payload, true, 'real'),
-		burstScenario(payload, false),
-		burstScenario(payload, true),
+		burstScenario(payload, false, 'synthetic'),
+		burstScenario(payload, true, 'synthetic'),
+		burstScenario(payload, false, 'real'),
+		burstScenario(payload, true, 'real'),
+		burstScenario(payload, false, 'synthetic', 'page'),
+		burstScenario(payload, false, 'real', 'page'),
 		decodeScenario(new Uint32Array(full.buf), pageOffsets(full), {
 			key: 'engine-decode',
 			part: 'b',

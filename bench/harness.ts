@@ -24,8 +24,11 @@ export interface Scenario extends EntryBase {
 	warmup: number;
 	/** Event counts are rounded to a multiple of this (e.g. whole passes over a full ring). */
 	quantum?: number;
-	/** Does `events` events; returns the milliseconds of the timed part. */
-	run(events: number): number | Promise<number>;
+	/**
+	 * Does `events` events; returns the milliseconds of the timed part, or those and how many of
+	 * the events reached the consumer in that time (a lossy transport: overwrite mode).
+	 */
+	run(events: number): RunResult | Promise<RunResult>;
 }
 
 /** A scenario that cannot run yet; printed with its reason instead of a number. */
@@ -34,6 +37,8 @@ export interface Pending extends EntryBase {
 }
 
 export type Entry = Scenario | Pending;
+
+export type RunResult = number | { ms: number; delivered: number };
 
 export function isScenario(e: Entry): e is Scenario {
 	return 'run' in e;
@@ -45,6 +50,8 @@ export interface Measured {
 	/** Events per second of each round. */
 	rates: number[];
 	median: number;
+	/** Events per second that reached the consumer, each round (lossy scenarios only). */
+	delivered: number[];
 	error?: string;
 }
 
@@ -53,6 +60,8 @@ export interface Options {
 	targetMs: number;
 	/** Payload sizes to run (BENCH_SIZES, a subset of 16,64,256). */
 	sizes: number[];
+	/** Only the scenarios whose key starts with one of these (BENCH_ONLY), all when empty. */
+	only: string[];
 }
 
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): Options {
@@ -65,7 +74,8 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): Options {
 	for (const s of sizes)
 		if (!(SIZES as readonly number[]).includes(s))
 			throw new Error(`BENCH_SIZES: a comma-separated subset of ${SIZES.join(',')}`);
-	return { rounds, targetMs, sizes };
+	const only = (env.BENCH_ONLY ?? '').split(',').filter((k) => k !== '');
+	return { rounds, targetMs, sizes, only };
 }
 
 export function median(xs: readonly number[]): number {
@@ -84,12 +94,14 @@ function message(e: unknown): string {
 }
 
 /** Warm-up run, then grow the count until a run takes >= 40 ms; scale to targetMs. */
+const msOf = (r: RunResult) => (typeof r === 'number' ? r : r.ms);
+
 async function calibrate(s: Scenario, targetMs: number): Promise<number> {
 	const q = s.quantum ?? 1;
 	let n = roundUp(s.warmup, q);
 	await s.run(n);
 	for (;;) {
-		const ms = await s.run(n);
+		const ms = msOf(await s.run(n));
 		if (ms >= 40 || n >= 2 ** 31) return roundUp((n * targetMs) / Math.max(ms, 1e-3), q);
 		n = roundUp(n * Math.min(16, 60 / Math.max(ms, 1e-2)), q);
 	}
@@ -102,12 +114,15 @@ function progress(text: string): void {
 
 /** Runs every scenario: calibration, then `rounds` round-robin rounds. */
 export async function runAll(entries: readonly Entry[], opt: Options): Promise<Measured[]> {
-	const live = entries.filter(isScenario);
+	const live = entries
+		.filter(isScenario)
+		.filter((e) => opt.only.length === 0 || opt.only.some((k) => e.key.startsWith(k)));
 	const out: Measured[] = live.map((scenario) => ({
 		scenario,
 		events: 0,
 		rates: [],
-		median: NaN
+		median: NaN,
+		delivered: []
 	}));
 	for (const [i, m] of out.entries()) {
 		progress(`sizing ${i + 1}/${out.length}: ${m.scenario.label} (${m.scenario.payload} B)`);
@@ -122,8 +137,10 @@ export async function runAll(entries: readonly Entry[], opt: Options): Promise<M
 			if (m.error !== undefined) continue;
 			progress(`round ${r + 1}/${opt.rounds}, ${i + 1}/${out.length}: ${m.scenario.label}`);
 			try {
-				const ms = await m.scenario.run(m.events);
+				const r = await m.scenario.run(m.events);
+				const ms = msOf(r);
 				m.rates.push((m.events * 1000) / ms);
+				if (typeof r !== 'number') m.delivered.push((r.delivered * 1000) / ms);
 			} catch (e) {
 				m.error = message(e);
 			}

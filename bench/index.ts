@@ -2,11 +2,13 @@
  * `npm run bench` (issue 4): the engine's write path, page consumption and cross-thread transports
  * measured side by side with our own baselines in one run, printed as median events/s and ratios.
  * Then the timeline's seek time over a 100,000-step history (issue 6, timeline-seek.ts).
- * Never a test, it only prints. Env: BENCH_ROUNDS (5), BENCH_MS (400), BENCH_SIZES (16,64,256).
+ * Never a test, it only prints. Env: BENCH_ROUNDS (5), BENCH_MS (400), BENCH_SIZES (16,64,256),
+ * BENCH_ONLY (key prefixes, e.g. engine-cross,handoff: only those scenarios).
  */
 import os from 'node:os';
 import { bareScenarios } from './bare-encode.ts';
 import { engineCrossScenario } from './engine-cross.ts';
+import { engineDrainScenario } from './engine-drain.ts';
 import { engineScenarios } from './engine-write.ts';
 import { optionsFromEnv, runAll, type Entry } from './harness.ts';
 import { postMessageScenarios } from './post-message.ts';
@@ -24,7 +26,11 @@ const entries: Entry[] = opt.sizes.flatMap((payload) => [
 	...handoffScenarios(payload),
 	...postMessageScenarios(payload),
 	...ringbufScenarios(payload),
-	engineCrossScenario(payload)
+	engineDrainScenario(payload),
+	engineCrossScenario(payload, 'synthetic'),
+	engineCrossScenario(payload, 'real'),
+	engineCrossScenario(payload, 'synthetic', true),
+	engineCrossScenario(payload, 'real', true)
 ]);
 const t0 = performance.now();
 try {

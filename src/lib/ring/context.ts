@@ -88,6 +88,17 @@ export function slotF(ring: Ring, k: number): number {
 }
 
 /**
+ * Zeroes slot k's words after K_STATE. A word loop: `fill` on a SharedArrayBuffer-backed array
+ * costs ~20x more for these few hundred bytes in Node 20 (it was most of a GET_READER call).
+ */
+function clearSlot(ring: Ring, k: number): void {
+	const i32 = ring.i32;
+	const from = slotI(ring, k) + 1;
+	const to = (ring.L.slotOff + (k + 1) * ring.L.slotBytes) >> 2;
+	for (let i = from; i < to; i++) i32[i] = 0;
+}
+
+/**
  * A free slot, cleared, or -1 when all MAX_SLOTS contexts are in use. Claimed with a cmpxchg:
  * writer Workers and the reader thread may allocate slots at the same moment.
  */
@@ -95,12 +106,7 @@ export function allocSlot(ring: Ring): number {
 	for (let k = 0; k < MAX_SLOTS; k++) {
 		const ki = slotI(ring, k);
 		if (cmpxchg(ring.i32, ki + K_STATE, SLOT_FREE, SLOT_CLAIMED) === SLOT_FREE) {
-			// K_STATE (the first word) stays CLAIMED: the caller sets it.
-			ring.u8.fill(
-				0,
-				ring.L.slotOff + k * ring.L.slotBytes + 4,
-				ring.L.slotOff + (k + 1) * ring.L.slotBytes
-			);
+			clearSlot(ring, k); // K_STATE (the first word) stays CLAIMED: the caller sets it.
 			return k;
 		}
 	}
@@ -109,10 +115,6 @@ export function allocSlot(ring: Ring): number {
 
 /** Frees slot k and clears its registers, so a finished context leaves no trace in the state. */
 export function freeSlot(ring: Ring, k: number): void {
-	ring.u8.fill(
-		0,
-		ring.L.slotOff + k * ring.L.slotBytes + 4,
-		ring.L.slotOff + (k + 1) * ring.L.slotBytes
-	);
+	clearSlot(ring, k);
 	store(ring.i32, slotI(ring, k) + K_STATE, SLOT_FREE); // last: the slot is free to claim
 }

@@ -1,16 +1,21 @@
 /**
  * The writer with no one watching: ring_buffer_write for the common case, in one call. When no
- * other context is in flight on the CPU and the event fits on the tail page, every atomic step of
- * the step machine (writer.ts) runs back to back, so the result is byte-identical to stepping it
- * (a property test checks that). Anything else (a page crossing, a head push, a drop) goes through
- * the step machine itself. This is what free-running writers in the Worker call.
- * Kernel: ring_buffer_write -> __rb_reserve_next (the [A]..[D] fast path) -> rb_commit.
+ * other context is in flight on the CPU, every atomic step of the step machine (writer.ts) runs
+ * back to back, so the result is byte-identical to stepping it (property tests compare the whole
+ * state): an event that fits on the tail page, a crossing onto the next page, a head push in
+ * overwrite mode (rb_handle_head_page) and a drop at the head in producer/consumer mode. Anything
+ * else (a context in flight, a time extend at a crossing, the commit or reader page in the way, a
+ * reader swapping the head under us) goes through the step machine itself. Free-running writers
+ * in the Worker call this.
+ * Kernel: ring_buffer_write -> __rb_reserve_next ([A]..[D]) / rb_move_tail -> rb_commit.
  * Checked against kernel/trace/ring_buffer.c of 6.10 - 6.18.
  */
 import {
 	BUF_PAGE_HDR_SIZE,
 	RB_LEN_TIME_EXTEND,
+	RB_PAGE_HEAD,
 	RB_PAGE_NORMAL,
+	RB_PAGE_UPDATE,
 	RB_WRITE_INTCNT,
 	RB_WRITE_MASK,
 	TS_59,
@@ -36,31 +41,88 @@ import {
 	slotF,
 	slotI
 } from './context';
-import { encodeDataHeader, encodeTimeRecord, eventLength } from './format';
+import { encodeDataHeader, encodeTimeRecord, eventLength, headerWord } from './format';
 import {
 	D_ENTRIES,
 	D_NEXT,
+	D_PREV,
 	D_WRITE,
+	DESC_I32,
+	FL_OVERWRITE,
+	H_FLAGS,
 	H_REC_DISABLED,
 	H_SEQ,
+	HDR_I32,
 	HF_CLOCK_NOW,
 	HF_CLOCK_STEP,
 	S_COMMIT_PAGE,
 	S_COMMITS,
 	S_COMMITTING,
+	S_DESC_BASE,
 	S_RECORD_DISABLED,
 	S_TAIL_PAGE,
 	SF_BEFORE_STAMP,
+	SF_DROPPED_EVENTS,
 	SF_ENTRIES,
 	SF_ENTRIES_BYTES,
 	SF_EVENT_STAMP,
+	SF_OVERRUN,
+	SF_PAGES_LOST,
 	SF_PAGES_TOUCHED,
-	SF_WRITE_STAMP
+	SF_WRITE_STAMP,
+	STRUCT_I32
 } from './layout';
-import { bufferTableIndex, descI, headerF, structF, structI, subbufOff, type Ring } from './ring';
-import { writeCommit, writeTimeStamp } from './subbuf';
+import { bufferTableIndex, type Ring } from './ring';
+import { readCommit, readCommitLong, writeCommit, writeTimeStamp } from './subbuf';
 import { resetTail, stepWriter, W_DONE, type Exec } from './writer';
-import { cmpxchg } from './atomics';
+import { cmpxchg, store } from './atomics';
+
+/** float64 index of the header's clock words. */
+const HF = HDR_I32 / 2;
+/** Payloads up to this many bytes are copied word by word, larger ones with `set` (perf.md). */
+const WORD_COPY_MAX = 128;
+
+let lastPayload: Uint8Array | null = null;
+let lastState: ArrayBufferLike | null = null;
+let lastWords: Int32Array = new Int32Array(0);
+
+/**
+ * The whole 32-bit words of `p` as an Int32Array view (kept for the next call with the same
+ * payload and state), or null when its bytes do not start on a 4-byte boundary or live in the
+ * state itself (then `set`, which copies overlapping bytes correctly).
+ */
+function payloadWords(p: Uint8Array, ring: Ring): Int32Array | null {
+	const n = p.length >> 2;
+	if (p === lastPayload && ring.buf === lastState && lastWords.length === n) return lastWords;
+	if ((p.byteOffset & 3) !== 0 || p.buffer === ring.buf) return null;
+	lastPayload = p;
+	lastState = ring.buf;
+	lastWords = new Int32Array(p.buffer, p.byteOffset, n);
+	return lastWords;
+}
+
+/**
+ * Copies `p` to byte offset `dst` (a multiple of 4) of the state. Small payloads whose bytes start
+ * on a 4-byte boundary go word by word through an Int32Array view of them (kept while the same
+ * payload array comes back), the rest with TypedArray.set: on SharedArrayBuffers `set` costs more
+ * than a word loop below ~128 bytes (perf.md). Same bytes either way.
+ */
+function copyPayload(ring: Ring, dst: number, p: Uint8Array): void {
+	const len = p.length;
+	const words = len <= WORD_COPY_MAX ? payloadWords(p, ring) : null;
+	if (words === null) {
+		ring.u8.set(p, dst);
+		return;
+	}
+	const n = words.length;
+	const i32 = ring.i32;
+	const di = dst >> 2;
+	for (let k = 0; k < n; k++) i32[di + k] = words[k]!;
+	if (len & 3) {
+		const u8 = ring.u8;
+		for (let b = n << 2; b < len; b++) u8[dst + b] = p[b]!;
+	}
+}
 
 /**
  * Writes one event of `payload` on `cpu` (task context), at absolute time `at` ns when given
@@ -75,27 +137,28 @@ export function writeEvent(
 	at = -1,
 	warn?: (message: string) => void
 ): boolean {
-	const { i32, f64, u8, L } = ring;
+	const { i32, f64, L } = ring;
 	const len = payload.length;
 	if (i32[H_REC_DISABLED] !== 0 || len > L.capacity - 8) return false;
 	const s = i32[bufferTableIndex(ring, 0, cpu)]!;
-	const SI = structI(ring, s);
+	const sOff = L.structOff + s * L.structBytes;
+	const SI = sOff >> 2;
 	if (i32[SI + S_RECORD_DISABLED] !== 0) return false;
 	const tp = i32[SI + S_TAIL_PAGE]!;
-	// Is no one else in flight, and does the event fit on the tail page?
+	// Is no one else in flight, and is the commit on the tail page?
 	if (i32[SI + S_COMMITTING] !== 0 || i32[SI + S_COMMIT_PAGE] !== tp)
 		return writeStepped(ring, cpu, payload, at, warn);
-	const SF = structF(ring, s);
-	const hf = headerF();
-	const d = descI(ring, s, tp);
-	const w = i32[d + D_WRITE]! & 0xfffff;
+	const SF = (sOff + STRUCT_I32 * 4) >> 3;
+	const desc = i32[SI + S_DESC_BASE]! + tp;
+	const d = (L.descOff >> 2) + desc * DESC_I32;
+	const w = i32[d + D_WRITE]! & RB_WRITE_MASK;
 	const before = f64[SF + SF_BEFORE_STAMP]!;
 	const after = f64[SF + SF_WRITE_STAMP]!;
 	// the clock as readClockFor reads it: never before this CPU's last stamp
-	let now = f64[hf + HF_CLOCK_NOW]!;
+	let now = f64[HF + HF_CLOCK_NOW]!;
 	if (before > now) now = before;
 	if (after > now) now = after;
-	const ts = at >= 0 ? (at > now ? at : now) : now + f64[hf + HF_CLOCK_STEP]!;
+	const ts = at >= 0 ? (at > now ? at : now) : now + f64[HF + HF_CLOCK_STEP]!;
 	let length = eventLength(len);
 	let extend = false;
 	let force = false;
@@ -113,22 +176,24 @@ export function writeEvent(
 		}
 	}
 	if (w + length > L.capacity) {
-		if (extend || !crossToNextPage(ring, s, tp, w, length, ts))
-			return writeStepped(ring, cpu, payload, at, warn);
+		// (a time extend only lengthens the reservation that fails here; the retry needs none)
+		const moved = moveTail(ring, s, tp, w, length, ts);
+		if (moved === MOVE_DROPPED) return false;
+		if (moved === MOVE_REFUSED) return writeStepped(ring, cpu, payload, at, warn);
 		// The retry on the new, empty tail page; in the same write the clock does not move.
 		return writeEvent(ring, cpu, payload, ts, warn);
 	}
 
 	// [A]..[D] with nothing in between: reserve, stamps, header, payload, commit.
 	i32[SI + S_COMMITS] = i32[SI + S_COMMITS]! + 1;
-	f64[hf + HF_CLOCK_NOW] = ts;
+	f64[HF + HF_CLOCK_NOW] = ts;
 	f64[SF + SF_BEFORE_STAMP] = ts;
 	i32[d + D_WRITE] = i32[d + D_WRITE]! + length;
 	f64[SF + SF_WRITE_STAMP] = ts;
 	delta = force ? ts : ts - after;
 	if (w === 0 && !force) delta = 0;
 	f64[SF + SF_EVENT_STAMP] = ts;
-	const base = subbufOff(ring, s, tp);
+	const base = L.dataOff + desc * L.subbufSize;
 	let wi = (base + BUF_PAGE_HDR_SIZE + w) >> 2;
 	let rec = length;
 	if (extend) {
@@ -146,54 +211,124 @@ export function writeEvent(
 	i32[d + D_ENTRIES] = i32[d + D_ENTRIES]! + 1;
 	if (w === 0) writeTimeStamp(ring, base, ts);
 	f64[SF + SF_ENTRIES_BYTES] = f64[SF + SF_ENTRIES_BYTES]! + length;
-	const dst = (wi << 2) + ((i32[wi]! & 0x1f) === 0 ? 8 : 4);
-	u8.set(payload, dst);
+	copyPayload(ring, (wi << 2) + (rec - 4 > 112 ? 8 : 4), payload);
 	f64[SF + SF_ENTRIES] = f64[SF + SF_ENTRIES]! + 1;
 	// rb_end_commit -> rb_set_commit_to_write: the commit page is the tail page; publish.
-	writeCommit(ring, base, w + length);
+	i32[(base >> 2) + 3] = 0;
+	store(i32, (base >> 2) + 2, w + length);
 	return true;
 }
 
+/** moveTail outcomes. */
+const MOVE_DONE = 0;
+const MOVE_DROPPED = 1;
+const MOVE_REFUSED = 2;
+
 /**
- * rb_move_tail when the next page is not the head (its link is NORMAL) and no one else writes on
- * this CPU: every step of the stepped writer's first attempt, from [B] to the padding of the old
- * page and the commit walk onto the new one, back to back. Returns false, having changed nothing,
- * when the case is not that simple (the head is next, or a reader is swapping it).
+ * rb_move_tail for a writer alone on its CPU whose event does not fit on the tail page: every
+ * step of the stepped writer's first attempt back to back, from [A] to the padding of the old
+ * page and the commit walk onto the new one (MOVE_DONE; the caller retries on the new page), or
+ * to the dropped event when the next page is the head and overwrite is off (MOVE_DROPPED).
+ * In overwrite mode a head next in line is pushed first, as rb_handle_head_page does: the link
+ * into it HEAD -> UPDATE (its events are lost: overrun, pages_lost), the link out of it
+ * NORMAL -> HEAD, then UPDATE -> NORMAL. The first cmpxchg decides: if a reader on another thread
+ * swapped the head out just before, it fails and nothing has changed (MOVE_REFUSED, as for every
+ * case that is not this simple: the caller runs the step machine). The reader looks at neither
+ * the clock, the stamps nor the tail page's write index, so taking the cmpxchg before [A]..[C]
+ * is an interleaving it cannot tell from the step machine's.
  */
-function crossToNextPage(
+function moveTail(
 	ring: Ring,
 	s: number,
 	tp: number,
 	w: number,
 	length: number,
 	ts: number
-): boolean {
-	const { i32, f64 } = ring;
-	const SI = structI(ring, s);
-	const SF = structF(ring, s);
-	const link = i32[descI(ring, s, tp) + D_NEXT]!;
-	if ((link & 3) !== RB_PAGE_NORMAL) return false;
+): number {
+	const { i32, f64, L } = ring;
+	const sOff = L.structOff + s * L.structBytes;
+	const SI = sOff >> 2;
+	const SF = (sOff + STRUCT_I32 * 4) >> 3;
+	const dBase = (L.descOff >> 2) + i32[SI + S_DESC_BASE]! * DESC_I32;
+	const d = dBase + tp * DESC_I32;
+	const link = i32[d + D_NEXT]!;
 	const np = link >> 2;
-	if (np === tp || np === i32[SI + S_COMMIT_PAGE]) return false;
-	const hf = headerF();
-	f64[hf + HF_CLOCK_NOW] = ts; // [A] the clock read
+	if (np === tp || np === i32[SI + S_COMMIT_PAGE]) return MOVE_REFUSED; // commit_overrun
+	const nd = dBase + np * DESC_I32;
+	let pushed = false;
+	if ((link & 3) === RB_PAGE_HEAD) {
+		// rb_is_reader_page(commit page): the tail is leaving the reader page (not this path).
+		if (i32[dBase + i32[d + D_PREV]! * DESC_I32 + D_NEXT]! >> 2 !== tp) return MOVE_REFUSED;
+		if (!(i32[H_FLAGS]! & FL_OVERWRITE)) {
+			dropAtHead(ring, s, tp, w, length, ts);
+			return MOVE_DROPPED;
+		}
+		if ((i32[nd + D_NEXT]! & 3) !== RB_PAGE_NORMAL) return MOVE_REFUSED;
+		const entries = i32[nd + D_ENTRIES]! & RB_WRITE_MASK;
+		const headLink = (np << 2) | RB_PAGE_HEAD;
+		if (cmpxchg(i32, d + D_NEXT, headLink, (np << 2) | RB_PAGE_UPDATE) !== headLink)
+			return MOVE_REFUSED;
+		f64[SF + SF_OVERRUN] = f64[SF + SF_OVERRUN]! + entries;
+		f64[SF + SF_ENTRIES_BYTES] =
+			f64[SF + SF_ENTRIES_BYTES]! - readCommitLong(ring, L.dataOff + descOf(ring, SI, np));
+		f64[SF + SF_PAGES_LOST] = f64[SF + SF_PAGES_LOST]! + 1;
+		pushed = true;
+	} else if ((link & 3) !== RB_PAGE_NORMAL) return MOVE_REFUSED;
+	f64[HF + HF_CLOCK_NOW] = ts; // [A] the clock read
 	f64[SF + SF_BEFORE_STAMP] = ts; // [B]
-	const d = descI(ring, s, tp);
 	i32[d + D_WRITE] = i32[d + D_WRITE]! + length; // [C] reserves past the end
+	if (pushed) {
+		// the new head: the link out of the old head NORMAL -> HEAD; ours UPDATE -> NORMAL
+		const nl = i32[nd + D_NEXT]! & ~3;
+		cmpxchg(i32, nd + D_NEXT, nl, nl | RB_PAGE_HEAD);
+		cmpxchg(i32, d + D_NEXT, (np << 2) | RB_PAGE_UPDATE, np << 2);
+	}
 	// rb_tail_page_update: mark, then empty the next page and move the tail onto it
-	const nd = descI(ring, s, np);
 	const ow = (i32[nd + D_WRITE]! + RB_WRITE_INTCNT) | 0;
 	const oe = (i32[nd + D_ENTRIES]! + RB_WRITE_INTCNT) | 0;
 	i32[nd + D_WRITE] = ow & ~RB_WRITE_MASK;
 	i32[nd + D_ENTRIES] = oe & ~RB_WRITE_MASK;
-	writeCommit(ring, subbufOff(ring, s, np), 0);
-	if (cmpxchg(i32, SI + S_TAIL_PAGE, tp, np) !== tp) return false; // cannot happen: we are alone
+	writeCommit(ring, L.dataOff + descOf(ring, SI, np), 0);
+	if (cmpxchg(i32, SI + S_TAIL_PAGE, tp, np) !== tp) return MOVE_REFUSED; // alone: cannot happen
 	f64[SF + SF_PAGES_TOUCHED] = f64[SF + SF_PAGES_TOUCHED]! + 1;
 	// rb_reset_tail pads the old page; rb_end_commit publishes it and walks the commit to the tail
 	resetTail(ring, s, tp, w, length);
-	writeCommit(ring, subbufOff(ring, s, tp), i32[d + D_WRITE]! & RB_WRITE_MASK);
+	writeCommit(ring, L.dataOff + descOf(ring, SI, tp), i32[d + D_WRITE]! & RB_WRITE_MASK);
 	i32[SI + S_COMMIT_PAGE] = np;
-	return true;
+	return MOVE_DONE;
+}
+
+/** Byte offset of page `page`'s sub-buffer from the data area (struct at int32 index SI). */
+function descOf(ring: Ring, SI: number, page: number): number {
+	return (ring.i32[SI + S_DESC_BASE]! + page) * ring.L.subbufSize;
+}
+
+/**
+ * The stepped writer's whole run when the next page is the head and overwrite is off:
+ * rb_start_commit, [A]..[C], dropped_events++ (rb_move_tail), rb_reset_tail, rb_end_commit.
+ */
+function dropAtHead(
+	ring: Ring,
+	s: number,
+	tp: number,
+	w: number,
+	length: number,
+	ts: number
+): void {
+	const { i32, f64, L } = ring;
+	const sOff = L.structOff + s * L.structBytes;
+	const SI = sOff >> 2;
+	const SF = (sOff + STRUCT_I32 * 4) >> 3;
+	const d = (L.descOff >> 2) + (i32[SI + S_DESC_BASE]! + tp) * DESC_I32;
+	i32[SI + S_COMMITS] = i32[SI + S_COMMITS]! + 1;
+	f64[HF + HF_CLOCK_NOW] = ts;
+	f64[SF + SF_BEFORE_STAMP] = ts;
+	i32[d + D_WRITE] = i32[d + D_WRITE]! + length;
+	f64[SF + SF_DROPPED_EVENTS] = f64[SF + SF_DROPPED_EVENTS]! + 1;
+	resetTail(ring, s, tp, w, length);
+	const off = L.dataOff + descOf(ring, SI, tp);
+	const committed = i32[d + D_WRITE]! & RB_WRITE_MASK;
+	if (readCommit(ring, off) !== committed) writeCommit(ring, off, committed);
 }
 
 /** The same write through the step machine, run to its end in a context slot of its own. */
@@ -233,13 +368,18 @@ export function writeStepped(
 }
 
 /**
- * `n` writes of `payload` on `cpu` (synthetic clock), byte-identical to calling writeEvent n times,
- * faster: while the events land on the same tail page with the same delta, the counters, stamps
- * and the page's write index are kept in locals and stored once per page. The commit word is still
- * published after every event, so a reader on another thread sees each event as soon as it is
+ * `n` writes of `payload` on `cpu`, byte-identical to calling writeEvent n times, faster: while
+ * the events land on the same tail page with a delta that fits, the counters, stamps and the
+ * page's write index are kept in locals and stored once per page. By default the commit word is
+ * still published after every event, so a reader on another thread sees each event as soon as it is
  * complete; the counters it reads can be late by the events of this page (as per-CPU counters read
  * from another CPU can be in the kernel). `stamp(seq)` may rewrite the payload before each event,
- * seq counting the events written. Returns how many were written.
+ * seq counting the events written. With `clock` (ns), each event gets its own reading, as
+ * writeEvent(ring, cpu, payload, clock()) would record it; without, the synthetic clock steps.
+ * `publish: 'page'` stores the commit word once per page run instead of after every event: the
+ * same bytes when writeBurst returns, one atomic store (a full fence in JS, where the kernel's
+ * plain store is ordered for free on x86) instead of one per event; a reader on another thread
+ * then sees a page's new events at once, as it sees the counters. Returns how many were written.
  */
 export function writeBurst(
 	ring: Ring,
@@ -247,28 +387,38 @@ export function writeBurst(
 	payload: Uint8Array,
 	n: number,
 	stamp?: (seq: number) => void,
-	warn?: (message: string) => void
+	warn?: (message: string) => void,
+	clock?: () => number,
+	publish: 'event' | 'page' = 'event'
 ): number {
 	const { i32, f64, L } = ring;
 	const len = payload.length;
-	const hf = headerF();
-	const step = f64[hf + HF_CLOCK_STEP]!;
+	const step = f64[HF + HF_CLOCK_STEP]!;
 	const length = eventLength(len);
+	const hdrWords = length - 4 > 112 ? 2 : 1;
+	const typeLen = hdrWords === 2 ? 0 : (length - 4) >> 2;
+	const words = len <= WORD_COPY_MAX ? payloadWords(payload, ring) : null;
+	const perEvent = publish === 'event';
 	let written = 0;
 	let left = n;
+	/** A clock reading taken for an event that needs the slow path (a time extend). */
+	let pending = -1;
 	while (left > 0) {
 		const s = i32[bufferTableIndex(ring, 0, cpu)]!;
-		const SI = structI(ring, s);
-		const SF = structF(ring, s);
+		const sOff = L.structOff + s * L.structBytes;
+		const SI = sOff >> 2;
+		const SF = (sOff + STRUCT_I32 * 4) >> 3;
 		const tp = i32[SI + S_TAIL_PAGE]!;
-		const d = descI(ring, s, tp);
-		const w = i32[d + D_WRITE]! & 0xfffff;
+		const desc = i32[SI + S_DESC_BASE]! + tp;
+		const d = (L.descOff >> 2) + desc * DESC_I32;
+		const w = i32[d + D_WRITE]! & RB_WRITE_MASK;
 		const stamps = f64[SF + SF_BEFORE_STAMP]!;
-		let now = f64[hf + HF_CLOCK_NOW]!;
+		let now = f64[HF + HF_CLOCK_NOW]!;
 		if (stamps > now) now = stamps;
 		// The shortcut needs a quiet CPU, a page already started, equal stamps, a delta that fits.
 		const fits = Math.floor((L.capacity - w) / length);
 		if (
+			pending >= 0 ||
 			i32[H_REC_DISABLED] !== 0 ||
 			i32[SI + S_RECORD_DISABLED] !== 0 ||
 			i32[SI + S_COMMITTING] !== 0 ||
@@ -281,25 +431,76 @@ export function writeBurst(
 			fits < 1
 		) {
 			stamp?.(written);
-			if (writeEvent(ring, cpu, payload, -1, warn)) written++;
+			const at = clock === undefined ? -1 : pending >= 0 ? pending : clock();
+			pending = -1;
+			if (writeEvent(ring, cpu, payload, at, warn)) written++;
 			left--;
 			continue;
 		}
-		const k = Math.min(left, fits);
-		const base = subbufOff(ring, s, tp) + BUF_PAGE_HDR_SIZE;
-		let off = base + w;
+		const most = left < fits ? left : fits;
+		const base = L.dataOff + desc * L.subbufSize;
+		const data = base + BUF_PAGE_HDR_SIZE;
+		const commitI = (base >> 2) + 2;
+		let off = data + w;
 		let ts = now;
-		for (let i = 0; i < k; i++) {
-			stamp?.(written + i);
-			ts += step;
-			encodeDataHeader(i32, off >> 2, length, step);
-			ring.u8.set(payload, off + (length - 4 > 112 ? 8 : 4));
-			off += length;
-			writeCommit(ring, base - BUF_PAGE_HDR_SIZE, off - base);
+		let k = 0;
+		i32[commitI + 1] = 0; // the commit's high word, as writeCommit leaves it
+		if (clock !== undefined) {
+			// writeEvent's time: the reading, never before the last stamp; no reading: one step
+			for (; k < most; k++) {
+				const at = clock();
+				const t = at >= 0 ? (at > ts ? at : ts) : ts + step;
+				if (t - ts > TS_MASK) {
+					pending = at; // needs a time extend: writeEvent writes it
+					break;
+				}
+				stamp?.(written + k);
+				const wi = off >> 2;
+				encodeDataHeader(i32, wi, length, t - ts);
+				if (words === null) ring.u8.set(payload, off + (hdrWords << 2));
+				else {
+					const di = wi + hdrWords;
+					for (let j = 0; j < words.length; j++) i32[di + j] = words[j]!;
+					for (let b = words.length << 2; b < len; b++)
+						ring.u8[(di << 2) + b] = payload[b]!;
+				}
+				ts = t;
+				off += length;
+				if (perEvent) store(i32, commitI, off - data);
+			}
+		} else if (words === null) {
+			for (; k < most; k++) {
+				stamp?.(written + k);
+				ts += step;
+				encodeDataHeader(i32, off >> 2, length, step);
+				ring.u8.set(payload, off + (hdrWords << 2));
+				off += length;
+				// rb_set_commit_to_write publishes each event
+				if (perEvent) store(i32, commitI, off - data);
+			}
+		} else {
+			// the same stores: header word(s) (encodeDataHeader), payload words, then the tail bytes
+			const hdr = headerWord(typeLen, step);
+			const nw = words.length;
+			const u8 = ring.u8;
+			for (; k < most; k++) {
+				if (stamp !== undefined) stamp(written + k);
+				ts += step;
+				const wi = off >> 2;
+				i32[wi] = hdr;
+				if (hdrWords === 2) i32[wi + 1] = length - 4;
+				const di = wi + hdrWords;
+				for (let j = 0; j < nw; j++) i32[di + j] = words[j]!;
+				for (let b = nw << 2; b < len; b++) u8[(di << 2) + b] = payload[b]!;
+				off += length;
+				if (perEvent) store(i32, commitI, off - data);
+			}
 		}
+		if (k === 0) continue;
+		if (!perEvent) store(i32, commitI, off - data); // the page's events at once
 		// what k single writes would have left behind
 		i32[SI + S_COMMITS] = i32[SI + S_COMMITS]! + k;
-		f64[hf + HF_CLOCK_NOW] = ts;
+		f64[HF + HF_CLOCK_NOW] = ts;
 		f64[SF + SF_BEFORE_STAMP] = ts;
 		f64[SF + SF_WRITE_STAMP] = ts;
 		f64[SF + SF_EVENT_STAMP] = ts;

@@ -9,9 +9,14 @@ import type { Ring } from './ring';
 
 /** Fills `out` with the payload of event `seq` of `cpu` (at least 8 bytes). */
 export function stampPayload(out: Uint8Array, seq: number, cpu: number): void {
-	const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
-	dv.setUint32(0, seq, true);
-	dv.setUint32(4, cpu, true);
+	out[0] = seq & 0xff;
+	out[1] = (seq >>> 8) & 0xff;
+	out[2] = (seq >>> 16) & 0xff;
+	out[3] = seq >>> 24;
+	out[4] = cpu & 0xff;
+	out[5] = (cpu >>> 8) & 0xff;
+	out[6] = (cpu >>> 16) & 0xff;
+	out[7] = cpu >>> 24;
 	for (let i = 8; i < out.length; i++) out[i] = (seq * 31 + cpu * 7 + i) & 0xff;
 }
 
@@ -20,10 +25,18 @@ export function checkPayload(hexPayload: string, size: number): [number, number]
 	if (hexPayload.length < 2 * size) return null;
 	const b = new Uint8Array(size);
 	for (let i = 0; i < size; i++) b[i] = parseInt(hexPayload.slice(2 * i, 2 * i + 2), 16);
-	const dv = new DataView(b.buffer);
-	const seq = dv.getUint32(0, true);
-	const cpu = dv.getUint32(4, true);
-	for (let i = 8; i < size; i++) if (b[i] !== ((seq * 31 + cpu * 7 + i) & 0xff)) return null;
+	return checkPayloadAt(b, 0, size);
+}
+
+/** The same check on `size` bytes at `off` of `u8` (a payload read in place through a mapping). */
+export function checkPayloadAt(u8: Uint8Array, off: number, size: number): [number, number] | null {
+	if (off + size > u8.length || size < 8) return null;
+	const seq =
+		(u8[off]! | (u8[off + 1]! << 8) | (u8[off + 2]! << 16) | (u8[off + 3]! << 24)) >>> 0;
+	const cpu =
+		(u8[off + 4]! | (u8[off + 5]! << 8) | (u8[off + 6]! << 16) | (u8[off + 7]! << 24)) >>> 0;
+	for (let i = 8; i < size; i++)
+		if (u8[off + i] !== ((seq * 31 + cpu * 7 + i) & 0xff)) return null;
 	return [seq, cpu];
 }
 

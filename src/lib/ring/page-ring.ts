@@ -84,7 +84,9 @@ export function findHeadPage(ring: Ring, s: number): number {
 	const laps = 3 * (ring.i32[si + S_NR_PAGES]! + 1);
 	for (let i = 0; i < laps; i++) {
 		if (isHeadPage(ring, s, page, prevPage(ring, s, page)) !== 0) {
-			ring.i32[si + S_HEAD_PAGE] = page;
+			// (the same bytes either way; not storing an unchanged value keeps the cache line
+			// shared with writer threads clean)
+			if (ring.i32[si + S_HEAD_PAGE] !== page) ring.i32[si + S_HEAD_PAGE] = page;
 			return page;
 		}
 		page = nextPage(ring, s, page);

@@ -135,7 +135,7 @@ export const READER_STEPS: readonly (readonly [label: string, kernel: string])[]
 	['refresh the meta page', 'rb_update_meta_page']
 ];
 
-const USECS_WAIT = 1000000;
+export const USECS_WAIT = 1000000;
 
 function hex(u8: Uint8Array, off: number, len: number): string {
 	let s = '';
@@ -503,7 +503,7 @@ export function stepReader(x: ReaderExec, k: number): number {
  * rb_per_cpu_empty (6.10): empty when the reader page is read to its end and the commit is on the
  * reader page, or on the head page with nothing committed there.
  */
-function perCpuEmpty(ring: Ring, s: number): boolean {
+export function perCpuEmpty(ring: Ring, s: number): boolean {
 	const SI = structI(ring, s);
 	const reader = ring.i32[SI + S_READER_PAGE]!;
 	const head = findHeadPage(ring, s);

@@ -5,7 +5,9 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, test } from 'vitest';
 import { Simulation } from '../../../src/lib/ring';
-import { checkPayload } from '../../../src/lib/ring/free-run';
+import { getReader } from '../../../src/lib/ring/fast-read';
+import { checkPayload, checkPayloadAt } from '../../../src/lib/ring/free-run';
+import { MappedConsumer } from '../../../src/lib/ring/mapped-consumer';
 import { takeHandedEvents, type ConsumerCursor } from '../../../src/lib/ring/user-space';
 
 const TSX_API = import.meta.resolve('tsx/esm/api');
@@ -16,7 +18,10 @@ function startWriter(data: object): Worker {
 	return new Worker(boot, { eval: true, workerData: data });
 }
 
-describe('free-running writers with a concurrent mapped reader', () => {
+describe.each([
+	['the stepped GET_READER (Simulation) and takeHandedEvents', 'stepped'],
+	['getReader in one call and MappedConsumer in place', 'fast']
+] as const)('free-running writers with a concurrent mapped reader: %s', (_, reader) => {
 	test('0 corrupt or reordered events, read + lost = written per CPU', async () => {
 		const CPUS = 2;
 		const COUNT = 60_000;
@@ -37,7 +42,7 @@ describe('free-running writers with a concurrent mapped reader', () => {
 		let unknownLoss = false;
 		let swapsWhileWriting = 0;
 		const warnings: string[] = [];
-		const readOnce = (cpu: number) => {
+		const readStepped = (cpu: number) => {
 			const r = sim.apply({ op: 'getReader', cpu });
 			expect(r.ok).toBe(true);
 			warnings.push(...r.warnings.map((w) => w.message));
@@ -57,6 +62,30 @@ describe('free-running writers with a concurrent mapped reader', () => {
 				else seen[cpu]!.push(c[0]);
 			}
 		};
+		const consumers = Array.from(
+			{ length: CPUS },
+			(_, cpu) =>
+				new MappedConsumer(
+					sim.ring,
+					sim.maps.get(`meta${cpu}`)!,
+					sim.maps.get(`data${cpu}`)!
+				)
+		);
+		const readFast = (cpu: number) => {
+			expect(getReader(sim.ring, cpu, (w) => warnings.push(w))).toBe('ok');
+			const c = consumers[cpu]!;
+			const id = c.id;
+			c.take((u8, off, len) => {
+				const p = len >= SIZE ? checkPayloadAt(u8, off, SIZE) : null;
+				if (!p || p[1] !== cpu) corrupt++;
+				else seen[cpu]!.push(p[0]);
+			});
+			if (c.id !== id && (!Atomics.load(done, 0) || !Atomics.load(done, 1)))
+				swapsWhileWriting++;
+			lost[cpu] = c.missed;
+			if (c.unknownLoss) unknownLoss = true;
+		};
+		const readOnce = reader === 'fast' ? readFast : readStepped;
 		const workers = Array.from({ length: CPUS }, (_, cpu) =>
 			startWriter({ sab: sim.ring.buf, flags, cpu, count: COUNT, size: SIZE })
 		);
