@@ -2,6 +2,11 @@ import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
 
 const ci = Boolean(process.env.CI);
+// The three servers' ports: RINGLAB_E2E_PORT moves them together (for two checkouts side by side).
+const base = Number(process.env.RINGLAB_E2E_PORT || 4173);
+export const PORTS = { preview: base, staticHost: base + 1, dev: base + 1001 };
+process.env.RINGLAB_STATIC_URL = `http://127.0.0.1:${PORTS.staticHost}`;
+process.env.RINGLAB_DEV_URL = `http://localhost:${PORTS.dev}`;
 
 // Playwright cannot download its own browsers here: use the system Chromium when there is one
 // (CHROMIUM_PATH overrides /usr/bin/chromium), Playwright's own browser otherwise.
@@ -17,7 +22,7 @@ export default defineConfig({
 	// Keep Playwright's per-test artefacts apart from the reports in test-results/.
 	outputDir: 'test-results/e2e-artifacts',
 	use: {
-		baseURL: 'http://localhost:4173',
+		baseURL: `http://localhost:${PORTS.preview}`,
 		trace: 'retain-on-failure',
 		screenshot: 'only-on-failure'
 	},
@@ -41,23 +46,23 @@ export default defineConfig({
 	],
 	webServer: [
 		{
-			command: 'npm run build && node_modules/.bin/vite preview --port 4173 --strictPort',
-			url: 'http://localhost:4173',
+			command: `npm run build && node_modules/.bin/vite preview --port ${PORTS.preview} --strictPort`,
+			url: `http://localhost:${PORTS.preview}`,
 			reuseExistingServer: !ci,
 			timeout: 120_000
 		},
 		{
 			// the dev server, to check that it isolates the page too
-			command: 'node_modules/.bin/vite dev --port 5174 --strictPort',
-			url: 'http://localhost:5174',
+			command: `node_modules/.bin/vite dev --port ${PORTS.dev} --strictPort`,
+			url: `http://localhost:${PORTS.dev}`,
 			reuseExistingServer: !ci,
 			timeout: 120_000
 		},
 		{
 			// the same build on a plain static server with no COOP/COEP headers (the fallback);
 			// it waits for the build of the first server
-			command: 'node scripts/serve-static.mjs 4174',
-			url: 'http://127.0.0.1:4174/',
+			command: `node scripts/serve-static.mjs ${PORTS.staticHost}`,
+			url: `http://127.0.0.1:${PORTS.staticHost}/`,
 			reuseExistingServer: !ci,
 			timeout: 180_000
 		}

@@ -7,6 +7,10 @@ import type {} from '../../src/lib/ui/page-api';
 
 export { expect };
 
+/** The same build on a plain static host (no COOP/COEP), and the dev server (playwright.config.ts). */
+export const STATIC_URL = process.env.RINGLAB_STATIC_URL ?? 'http://127.0.0.1:4174';
+export const DEV_URL = process.env.RINGLAB_DEV_URL ?? 'http://localhost:5174';
+
 export const test = base.extend<{ lab: Page }>({
 	lab: async ({ page }, use) => {
 		await page.emulateMedia({ reducedMotion: 'reduce' });

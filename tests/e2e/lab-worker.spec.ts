@@ -2,7 +2,7 @@
 // the Worker's SharedArrayBuffer in place (the continuous writer's threads write into it and the
 // drawing moves with no reply from the engine); without isolation it says so and still works,
 // with batches of writes through the engine and a copy of the state with each reply.
-import { LAB_OPTIONS, button, counter, engineState, expect, test } from './fixtures';
+import { LAB_OPTIONS, STATIC_URL, button, counter, engineState, expect, test } from './fixtures';
 
 test.use(LAB_OPTIONS);
 
@@ -56,7 +56,7 @@ test('static host without headers: the lab says it copies, and the writer runs a
 	page
 }) => {
 	await page.emulateMedia({ reducedMotion: 'reduce' });
-	await page.goto('http://127.0.0.1:4174/');
+	await page.goto(`${STATIC_URL}/`);
 	await expect(page.locator('body')).toHaveAttribute('data-engine', 'idle');
 	expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(false);
 	await expect(page.getByTestId('copying-banner')).toContainText('Copying transport, slower.');

@@ -2,6 +2,7 @@
 // COOP/COEP); and on a static host without those headers the page still works with the copying
 // transport and says so.
 import { expect, test } from '@playwright/test';
+import { DEV_URL, STATIC_URL } from './fixtures';
 
 const entries = async (page: import('@playwright/test').Page) =>
 	Number(await page.getByTestId('runtime-entries').textContent());
@@ -30,7 +31,7 @@ test('preview: isolated, the Worker runs, the page reads the shared state in pla
 test('static host without headers: the copying transport, labelled, still works', async ({
 	page
 }) => {
-	await page.goto('http://127.0.0.1:4174/runtime');
+	await page.goto(`${STATIC_URL}/runtime`);
 	await expect(page.locator('body[data-engine="idle"]')).toBeVisible();
 	expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(false);
 	await expect(page.getByTestId('runtime-transport')).toContainText('Copying transport');
@@ -45,7 +46,7 @@ test('static host without headers: the copying transport, labelled, still works'
 });
 
 test('dev server: COOP/COEP on every response, isolated, the Worker runs', async ({ page }) => {
-	const res = await page.goto('http://localhost:5174/runtime');
+	const res = await page.goto(`${DEV_URL}/runtime`);
 	expect(res?.headers()['cross-origin-opener-policy']).toBe('same-origin');
 	expect(res?.headers()['cross-origin-embedder-policy']).toBe('require-corp');
 	await expect(page.locator('body[data-engine="idle"]')).toBeVisible({ timeout: 30_000 });
@@ -58,7 +59,7 @@ test('dev server: COOP/COEP on every response, isolated, the Worker runs', async
 test('static host without headers: the service worker offer brings zero-copy mode back', async ({
 	page
 }) => {
-	await page.goto('http://127.0.0.1:4174/runtime');
+	await page.goto(`${STATIC_URL}/runtime`);
 	await expect(page.getByTestId('runtime-transport')).toContainText('Copying transport');
 	await page.getByRole('button', { name: 'Reload in zero-copy mode' }).click();
 	await expect(page.getByTestId('runtime-transport')).toContainText('Zero-copy', {
