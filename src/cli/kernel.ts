@@ -60,7 +60,7 @@ function describeKernelStep(st: KernelStep): string {
 /** Saves record.json, cpuN.raw (trace_pipe_raw reads) and cpuN.mapped.raw (reader sub-buffers). */
 export function saveRecord(dir: string, rec: KernelRecord): void {
 	mkdirSync(dir, { recursive: true });
-	writeFileSync(join(dir, 'record.json'), JSON.stringify(rec, null, '\t') + '\n');
+	writeFileSync(join(dir, 'record.json'), JSON.stringify(rec) + '\n');
 	for (let c = 0; c < rec.cpus; c++) {
 		const read: Buffer[] = [];
 		const mapped: Buffer[] = [];
@@ -68,7 +68,7 @@ export function saveRecord(dir: string, rec: KernelRecord): void {
 			for (const p of st.pages ?? []) if (p.cpu === c) read.push(Buffer.from(p.hex, 'hex'));
 			if (st.reader?.cpu === c) mapped.push(Buffer.from(st.reader.hex, 'hex'));
 		}
-		writeFileSync(join(dir, `cpu${c}.raw`), Buffer.concat(read));
+		if (read.length) writeFileSync(join(dir, `cpu${c}.raw`), Buffer.concat(read));
 		if (mapped.length) writeFileSync(join(dir, `cpu${c}.mapped.raw`), Buffer.concat(mapped));
 	}
 }

@@ -20,3 +20,11 @@ export type { Mapping, VmaPage } from './mapping';
 export type { MetaFields } from './meta-page';
 export { parseSubbuf, takeHandedEvents } from './user-space';
 export type { ConsumerCursor } from './user-space';
+export { parseCapture, SUBBUF_SIZES } from './capture';
+export type {
+	Capture,
+	CapturedSubbuf,
+	CaptureOptions,
+	CaptureProblem,
+	CaptureResult
+} from './capture';
