@@ -44,6 +44,12 @@ export interface DiffResult {
 	markerRefused: number;
 }
 
+/** An Int32Array over a buffer's bytes (copied when the Buffer is not 4-byte aligned). */
+function int32View(b: Buffer): Int32Array {
+	if (b.byteOffset % 4 === 0) return new Int32Array(b.buffer, b.byteOffset, b.byteLength >> 2);
+	return new Int32Array(new Uint8Array(b).buffer, 0, b.byteLength >> 2);
+}
+
 interface ObservedEvent {
 	ts: number;
 	payload: Buffer;
@@ -51,7 +57,7 @@ interface ObservedEvent {
 
 /** Every data event in a sub-buffer, with its absolute time. */
 function eventsOf(page: Buffer): ObservedEvent[] {
-	const i32 = new Int32Array(page.buffer, page.byteOffset, page.byteLength >> 2);
+	const i32 = int32View(page);
 	const ts0 = page.readUInt32LE(0) + page.readUInt32LE(4) * 2 ** 32;
 	const size = page.readUInt32LE(8) & 0x07ffffff;
 	if (size > page.length - BUF_PAGE_HDR_SIZE) return [];
@@ -122,15 +128,22 @@ export function timeWrites(rec: KernelRecord): { timed: Timed[]; estimated: numb
 	let estimated = 0;
 	let last = 0;
 	const hdr = header ?? Buffer.from([19, 0, 0, 1, 0, 0, 0, 0]);
-	for (const t of timed) {
+	// An estimate stays between the known times around it (the engine's clock never goes back).
+	const nextKnown: number[] = new Array<number>(timed.length);
+	let next = Infinity;
+	for (let i = timed.length - 1; i >= 0; i--) {
+		nextKnown[i] = next;
+		if (timed[i]!.ts !== null) next = timed[i]!.ts!;
+	}
+	timed.forEach((t, i) => {
 		if (t.ts === null) {
 			estimated++;
 			const mid = t.w.t0 ? (t.w.t0 + t.w.t1) / 2 : last;
-			t.ts = Math.max(last, Math.round(mid + offset));
+			t.ts = Math.min(nextKnown[i]!, Math.max(last, Math.round(mid + offset)));
 			t.payload = Buffer.concat([hdr, Buffer.from(t.w.data, 'hex')]);
 		}
 		last = Math.max(last, t.ts);
-	}
+	});
 	return { timed, estimated };
 }
 
@@ -149,7 +162,7 @@ const PAGE_MIRRORS = {
 export function pageField(page: Buffer, off: number): { field: string; mirrors: string } {
 	if (off < 8) return { field: 'time_stamp', mirrors: PAGE_MIRRORS.time_stamp };
 	if (off < 16) return { field: 'commit', mirrors: PAGE_MIRRORS.commit };
-	const i32 = new Int32Array(page.buffer, page.byteOffset, page.byteLength >> 2);
+	const i32 = int32View(page);
 	const size = page.readUInt32LE(8) & 0x07ffffff;
 	const end = Math.min(size, page.length - BUF_PAGE_HDR_SIZE);
 	const d = off - BUF_PAGE_HDR_SIZE;
@@ -180,6 +193,35 @@ export function dataEnd(page: Buffer): number {
 	const c = page.readUInt32LE(8);
 	const size = c & 0x07ffffff;
 	return Math.min(page.length, BUF_PAGE_HDR_SIZE + size + (c & 0x40000000 ? 8 : 0));
+}
+
+/**
+ * A copy of a sub-buffer with its left-over bytes zeroed: bytes the kernel did not write for the
+ * events on the page, so they hold whatever the page held before. They are the alignment slack
+ * after each payload (`written` gives the payload length of a record from its CPU and id), the
+ * bodies of padding records and, for a mapped page, everything past the data. `layout` (the
+ * kernel's copy) says where the records are, so both sides are masked alike.
+ */
+export function maskLeftovers(
+	page: Buffer,
+	mapped: boolean,
+	written: (payload: Buffer) => number | undefined,
+	layout: Buffer = page
+): Buffer {
+	const out = Buffer.from(page);
+	if (mapped) out.fill(0, dataEnd(layout));
+	const i32 = int32View(layout);
+	const size = Math.min(layout.readUInt32LE(8) & 0x07ffffff, layout.length - BUF_PAGE_HDR_SIZE);
+	for (const r of decodeRecords(i32, BUF_PAGE_HDR_SIZE, 0, size, 0)) {
+		const at = BUF_PAGE_HDR_SIZE + r.offset;
+		if (r.kind === 'padding') out.fill(0, at + 8, at + r.length);
+		if (r.kind !== 'data') continue;
+		const start = BUF_PAGE_HDR_SIZE + r.dataOffset!;
+		const len = written(layout.subarray(start, start + r.dataLength!));
+		if (len !== undefined && len < r.dataLength!)
+			out.fill(0, start + len, start + r.dataLength!);
+	}
+	return out;
 }
 
 function firstByteDiff(a: Buffer, b: Buffer): number {
@@ -264,7 +306,30 @@ export function compareWithEngine(rec: KernelRecord, config: RingConfig): DiffRe
 	};
 	const add = (d: Difference) => diffs.push(d);
 	const seenPages = new Map<number, number>();
-	const comparePage = (st: KernelStep, what: string, k: Buffer, e: Buffer) => {
+	// Left-over bytes (see maskLeftovers) are not compared: they are what the page held before,
+	// which depends on the reader's spare pages (one per open trace_pipe_raw file, swapped into
+	// the ring by every whole-page read and zeroed past their commit when handed out) and on
+	// events the kernel never showed, whose times are estimates. Neither is ring-buffer state.
+	const shortest = new Map<string, number>();
+	for (const t of timed) {
+		const key = `${t.w.cpu}:${t.w.data.slice(0, 8)}`;
+		const len = 8 + t.w.data.length / 2;
+		shortest.set(key, Math.min(len, shortest.get(key) ?? len));
+	}
+	const comparePage = (
+		st: KernelStep,
+		cpu: number,
+		what: string,
+		kRaw: Buffer,
+		eRaw: Buffer,
+		mapped: boolean
+	) => {
+		const written = (p: Buffer) =>
+			p.length >= 12
+				? shortest.get(`${cpu}:${p.subarray(8, 12).toString('hex')}`)
+				: undefined;
+		const k = maskLeftovers(kRaw, mapped, written);
+		const e = maskLeftovers(eRaw, mapped, written, kRaw);
 		const off = firstByteDiff(k, e);
 		if (off < 0) return;
 		const f = pageField(k, off);
@@ -303,9 +368,11 @@ export function compareWithEngine(rec: KernelRecord, config: RingConfig): DiffRe
 				}
 				comparePage(
 					st,
+					cpu,
 					`read ${n} of CPU ${cpu} (trace_pipe_raw)`,
 					k,
-					Buffer.from(r.page, 'hex')
+					Buffer.from(r.page, 'hex'),
+					false
 				);
 			}
 			if (empty) {
@@ -406,27 +473,14 @@ export function compareWithEngine(rec: KernelRecord, config: RingConfig): DiffRe
 			const m = sim.maps.get(`__observer${st.reader.cpu}`);
 			if (m) {
 				const { bytes } = readerSubbuf(sim.ring, m, [...sim.maps.values()]);
-				// Bytes past the data are what an earlier lap left there: the kernel does not clear a
-				// mapped page, and those leftovers belong to events a reader may never have seen
-				// (their times are estimated). Compared: the header, the records, the missed count.
-				const k = Buffer.from(st.reader.hex, 'hex');
-				const end = dataEnd(k);
-				const off = firstByteDiff(k.subarray(0, end), Buffer.from(bytes).subarray(0, end));
-				if (off >= 0) {
-					const f = pageField(k, off);
-					const o = off < 16 ? off & ~7 : off & ~3;
-					const n = off < 16 ? 8 : 4;
-					diffs.push({
-						step: st.index,
-						op: st.op,
-						what: `reader sub-buffer (ID ${st.reader.id}) of CPU ${st.reader.cpu} through the mapping`,
-						offset: off,
-						field: f.field,
-						kernel: word(k, o, n),
-						engine: word(Buffer.from(bytes), o, n),
-						mirrors: f.mirrors
-					});
-				}
+				comparePage(
+					st,
+					st.reader.cpu,
+					`reader sub-buffer (ID ${st.reader.id}) of CPU ${st.reader.cpu} through the mapping`,
+					Buffer.from(st.reader.hex, 'hex'),
+					Buffer.from(bytes),
+					true
+				);
 			}
 		}
 		if ((st.op === 'readMeta' || st.op === 'readMapped') && st.result && r0.ok) {

@@ -559,6 +559,12 @@ function readPageOut(x: ReaderExec, k: number, s: number): void {
 			x.note = `Copied ${pos} bytes of events out of page ${reader} (it is ${i32[SI + S_MAPPED]! > 0 ? 'mapped' : 'still being written or partly read'}).`;
 	} else {
 		// The whole page leaves: swap it with a spare sub-buffer.
+		// Not modelled: the kernel's spare is the reader's own page (one per open trace_pipe_raw
+		// file, the one it was handed last time, zeroed past that page's commit), so the page that
+		// takes the reader page's place holds those old bytes. Here the same sub-buffer stays with
+		// its old bytes and only its header is reset. Records never differ; only left-over bytes
+		// do (alignment slack, padding bodies), which `ringlab kernel diff` therefore leaves out.
+		// Which file a reader uses is outside the ring buffer, so a simulation cannot know it.
 		f64[SF + SF_READ] = f64[SF + SF_READ]! + (i32[rd + D_ENTRIES]! & RB_WRITE_MASK);
 		f64[SF + SF_READ_BYTES] = f64[SF + SF_READ_BYTES]! + commit;
 		out.set(ring.u8.subarray(rOff, rOff + L.subbufSize));

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseScenario, runScenario } from '../../../src/lib/ring';
 import { compareWithEngine, formatDifference } from '../../../src/kernel/compare';
+import { kernelScenarioArb } from '../../../src/kernel/random-scenario';
 import { runOnKernel } from '../../../src/kernel/runner';
+import fc from 'fast-check';
 import { ownInstances, unavailableReason } from '../../../src/kernel/tracefs';
 
 const root = join(__dirname, '../../..');
@@ -42,6 +44,21 @@ live('the live kernel and the engine agree', () => {
 			expect(d.engineSteps).toBeGreaterThan(s.steps.length);
 			expect(ownInstances()).toEqual([]);
 		});
+});
+
+live('random scenarios agree too', () => {
+	// A fixed seed, so a failure replays; the scenario is printed in the failure message.
+	test('8 random scenarios (seed 7)', { timeout: 30_000 }, async () => {
+		for (const s of fc.sample(kernelScenarioArb, { numRuns: 8, seed: 7 })) {
+			const rec = await runOnKernel(s);
+			const d = compareWithEngine(rec, s.config);
+			expect(
+				d.differences.map(formatDifference).slice(0, 1),
+				JSON.stringify(s.steps)
+			).toEqual([]);
+		}
+		expect(ownInstances()).toEqual([]);
+	});
 });
 
 live('the runner always removes its instance', () => {
