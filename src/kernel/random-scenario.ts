@@ -8,10 +8,11 @@ import type { Scenario, Step } from '../lib/ring';
 
 const SIZES = [0, 4, 12, 13, 16, 20, 64, 100, 112, 113, 116, 200, 500, 1000, 2000, 4064, 4072];
 
-function stepArb(mapped: boolean): fc.Arbitrary<Step> {
+function stepArb(mapped: boolean, cpus: number): fc.Arbitrary<Step> {
+	const cpu = fc.integer({ min: 0, max: cpus - 1 });
 	const write = fc.record({
 		op: fc.constant('write' as const),
-		cpu: fc.constant(0),
+		cpu,
 		size: fc.oneof(fc.constantFrom(...SIZES), fc.integer({ min: 0, max: 4072 })),
 		repeat: fc.integer({ min: 1, max: 30 })
 	});
@@ -40,34 +41,40 @@ function stepArb(mapped: boolean): fc.Arbitrary<Step> {
 /** A scenario of a few phases, unmapped and mapped (map, steps with GET_READER, unmap). */
 export const kernelScenarioArb: fc.Arbitrary<Scenario> = fc
 	.record({
+		cpus: fc.integer({ min: 1, max: 2 }),
 		subbufsPerCpu: fc.integer({ min: 2, max: 5 }),
 		subbufOrder: fc.integer({ min: 0, max: 1 }),
-		overwrite: fc.boolean(),
-		phases: fc.array(
-			fc
-				.tuple(fc.boolean(), fc.array(fc.boolean(), { maxLength: 0 }))
-				.chain(([mapped]) =>
-					fc
-						.array(stepArb(mapped), { minLength: 1, maxLength: 6 })
-						.map((steps) => ({ mapped, steps }))
-				),
-			{ minLength: 1, maxLength: 4 }
-		)
+		overwrite: fc.boolean()
 	})
-	.map(({ subbufsPerCpu, subbufOrder, overwrite, phases }) => {
+	.chain((cfg) =>
+		fc
+			.array(
+				fc
+					.boolean()
+					.chain((mapped) =>
+						fc
+							.array(stepArb(mapped, cfg.cpus), { minLength: 1, maxLength: 6 })
+							.map((steps) => ({ mapped, steps }))
+					),
+				{ minLength: 1, maxLength: 4 }
+			)
+			.map((phases) => ({ ...cfg, phases }))
+	)
+	.map(({ cpus, subbufsPerCpu, subbufOrder, overwrite, phases }) => {
 		const steps: Step[] = [];
 		phases.forEach((p, i) => {
 			if (p.mapped) steps.push({ op: 'map', cpu: 0, as: `m${i}` });
 			steps.push(...p.steps);
 			if (p.mapped) steps.push({ op: 'tracing', on: true }, { op: 'unmap', map: `m${i}` });
 		});
-		steps.push({ op: 'tracing', on: true }, { op: 'consume', cpu: 0 });
+		steps.push({ op: 'tracing', on: true });
+		for (let c = 0; c < cpus; c++) steps.push({ op: 'consume', cpu: c });
 		return {
 			ringlab: 1 as const,
 			title: 'random kernel scenario',
 			config: {
 				kernel: '6.12' as const,
-				cpus: 1,
+				cpus,
 				subbufsPerCpu,
 				subbufOrder,
 				overwrite,

@@ -179,9 +179,9 @@ export interface RunHooks {
 
 /** Replays `scenario` on the live kernel. Throws KernelUnavailable / NotReplayable first. */
 export async function runOnKernel(scenario: Scenario, hooks: RunHooks = {}): Promise<KernelRecord> {
+	checkReplayable(scenario);
 	const why = unavailableReason();
 	if (why) throw new KernelUnavailable(why);
-	checkReplayable(scenario);
 	const { config } = scenario;
 	if (config.cpus > onlineCpus())
 		throw new KernelUnavailable(

@@ -48,6 +48,7 @@ import {
 	D_ENTRIES,
 	D_READ,
 	D_REAL_END,
+	H_KERNEL,
 	D_WRITE,
 	S_CNT,
 	S_COMMIT_PAGE,
@@ -500,10 +501,17 @@ export function stepReader(x: ReaderExec, k: number): number {
 }
 
 /**
- * rb_per_cpu_empty (6.10): empty when the reader page is read to its end and the commit is on the
- * reader page, or on the head page with nothing committed there.
+ * rb_per_cpu_empty, as ring_buffer_map_get_reader asks it.
+ * 6.10: page based, empty when the reader page is read to its end and the commit is on the reader
+ * page, or on the head page with nothing committed there.
+ * Later kernels ("6.12" here): empty when no unread entries are counted (rb_num_of_entries), the
+ * test rb_get_reader_page already used (kernel.md §2.10, "later"). The two agree while every event
+ * counted is in the buffer; they part after a sub-buffer order change left unread events counted
+ * (S_ORDER_LOST): Linux 6.18 then swaps an empty page in and reader.id moves, as here. Found by
+ * `ringlab kernel diff`; the release that changed the test is not pinned (seen on 6.18).
  */
 function perCpuEmpty(ring: Ring, s: number): boolean {
+	if (ring.i32[H_KERNEL] === 1) return unreadEntries(ring, s) === 0;
 	const SI = structI(ring, s);
 	const reader = ring.i32[SI + S_READER_PAGE]!;
 	const head = findHeadPage(ring, s);

@@ -26,4 +26,22 @@ describe('subbufOrder keeps the counters (ring_buffer_subbuf_order_set)', () => 
 		expect(sim.apply({ op: 'write', cpu: 0, size: 8 }).ok).toBe(true);
 		expect(checkInvariants(sim.ring)).toEqual([]);
 	});
+
+	test('then GET_READER: 6.12 counts entries and swaps an empty page in, 6.10 looks at the pages', () => {
+		for (const kernel of ['6.10', '6.12'] as const) {
+			const sim = new Simulation({ kernel, subbufsPerCpu: 3 });
+			sim.apply({ op: 'write', cpu: 0, size: 12, repeat: 5 });
+			sim.apply({ op: 'subbufOrder', order: 1 });
+			expect(
+				sim.apply({ op: 'map', cpu: 0, as: 'm', length: kernel === '6.12' ? 8192 : 4096 })
+					.ok
+			).toBe(true);
+			expect(sim.apply({ op: 'getReader', cpu: 0 }).ok).toBe(true);
+			const meta = sim.apply({ op: 'readMeta', map: 'm' }) as unknown as {
+				reader: { id: number };
+			};
+			expect(meta.reader.id, kernel).toBe(kernel === '6.12' ? 1 : 0);
+			expect(checkInvariants(sim.ring)).toEqual([]);
+		}
+	});
 });
