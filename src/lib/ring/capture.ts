@@ -18,6 +18,7 @@ import {
 	RINGBUF_TYPE_TIME_EXTEND,
 	RINGBUF_TYPE_TIME_STAMP
 } from './constants';
+import type { PageState } from './describe';
 import { decodeRecords, type DecodedRecord } from './format';
 
 /** One sub-buffer of a capture, in the shape the page inspector shows. */
@@ -237,4 +238,45 @@ export function parseCapture(bytes: Uint8Array, opts: CaptureOptions = {}): Capt
 			`the file (${bytes.length} bytes) is shorter than one sub-buffer (${PAGE_SIZE} bytes)`
 		)
 	);
+}
+
+/**
+ * A captured sub-buffer as the page inspector's header shows a live one (PageState's fields):
+ * what a capture cannot know (the descriptor's write, read and real_end, links) is given as a
+ * page just handed to a reader: write = commit, read 0, real_end 0, no ID.
+ */
+export function capturedPageState(
+	s: CapturedSubbuf
+): Pick<
+	PageState,
+	| 'page'
+	| 'id'
+	| 'commit'
+	| 'missedEvents'
+	| 'missedStored'
+	| 'timeStamp'
+	| 'write'
+	| 'entries'
+	| 'read'
+	| 'realEnd'
+> {
+	return {
+		page: s.index,
+		id: null,
+		commit: s.commit,
+		missedEvents: s.missedEvents,
+		missedStored: s.missedStored,
+		timeStamp: s.timeStamp,
+		write: s.commit,
+		entries: s.entries,
+		read: 0,
+		realEnd: 0
+	};
+}
+
+/** The payload bytes of a data record of a captured sub-buffer (a view), or null for others. */
+export function capturedPayload(s: CapturedSubbuf, r: DecodedRecord): Uint8Array | null {
+	if (r.kind !== 'data' || r.dataOffset === undefined || r.dataLength === undefined) return null;
+	const at = BUF_PAGE_HDR_SIZE + r.dataOffset;
+	return s.bytes.subarray(at, at + r.dataLength);
 }

@@ -20,7 +20,7 @@ export type { Mapping, VmaPage } from './mapping';
 export type { MetaFields } from './meta-page';
 export { parseSubbuf, takeHandedEvents } from './user-space';
 export type { ConsumerCursor } from './user-space';
-export { parseCapture, SUBBUF_SIZES } from './capture';
+export { capturedPageState, capturedPayload, parseCapture, SUBBUF_SIZES } from './capture';
 export type {
 	Capture,
 	CapturedSubbuf,

@@ -6,7 +6,13 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { parseCapture, Simulation, SUBBUF_SIZES } from '../../../src/lib/ring';
+import {
+	capturedPageState,
+	capturedPayload,
+	parseCapture,
+	Simulation,
+	SUBBUF_SIZES
+} from '../../../src/lib/ring';
 import { compareWithEngine, formatDifference } from '../../../src/kernel/compare';
 import type { KernelRecord } from '../../../src/kernel/runner';
 
@@ -57,6 +63,15 @@ describe('kernel captures', () => {
 		if (!te.ok) throw new Error(te.error.message);
 		const ext = te.capture.subbufs[0]!.records.find((r) => r.kind === 'time_extend');
 		expect(ext?.value).toBeGreaterThan(2 ** 27);
+		// What the inspector shows: the header fields, and a payload (trace entry: type 19 = raw_data)
+		const s0 = te.capture.subbufs[0]!;
+		expect(capturedPageState(s0)).toMatchObject({ commit: s0.commit, entries: 4, id: null });
+		const p = capturedPayload(
+			s0,
+			s0.records.find((r) => r.kind === 'data')!
+		)!;
+		expect(p[0]).toBe(19);
+		expect(capturedPayload(s0, ext!)).toBeNull();
 	});
 
 	test('recorded kernel runs replay on the engine with no difference', () => {
