@@ -1,7 +1,7 @@
 /*
  * ringlab-kernel-helper: the part of `ringlab kernel run` that Node cannot do (mmap, ioctl,
  * sched_setaffinity), driven by the Node runner (src/kernel/helper.ts) through a line protocol on
- * stdin/stdout: one command per line, one reply line per command ("ok ..." or "err ERRNO NAME").
+ * stdin/stdout: one command per line, one reply line per command ("ok ..." or "err ERRNO ...").
  * It only opens files inside the private instance directory given as argv[1], and when its stdin
  * closes (the runner finished, crashed or was killed) it closes every file, unmaps everything and
  * removes that instance directory, so an instance never outlives its run.
@@ -39,10 +39,11 @@ static struct slot slots[MAX_SLOTS];
 static const char *instance;
 static int marker_fd = -1;
 
+/* Errno names are added by the runner (Node's os.constants.errno): glibc's strerrorname_np is
+ * only in 2.32 and later. */
 static void reply_err(int e)
 {
-	const char *name = strerrorname_np(e);
-	printf("err %d %s\n", e, name ? name : "E?");
+	printf("err %d\n", e);
 }
 
 static unsigned long long mono_ns(void)
@@ -177,8 +178,7 @@ static void cmd_write(char *args)
 	unsigned long long t1 = mono_ns();
 	free(buf);
 	if (w < 0)
-		printf("err %d %s %llu %llu\n", e, strerrorname_np(e) ? strerrorname_np(e) : "E?", t0,
-		       t1);
+		printf("err %d %llu %llu\n", e, t0, t1);
 	else
 		printf("ok %zd %llu %llu\n", w, t0, t1);
 }

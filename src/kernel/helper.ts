@@ -8,7 +8,7 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { constants, homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,16 @@ export interface HelperError {
 	name: string;
 	/** Words after the errno name (a failed write still reports its clock readings). */
 	rest: string[];
+}
+
+const ERRNO_NAMES = new Map<number, string>();
+// The first name of a number wins: EAGAIN before EWOULDBLOCK, EOPNOTSUPP before ENOTSUP.
+for (const [name, n] of Object.entries(constants.errno))
+	if (!ERRNO_NAMES.has(n) || name === 'EOPNOTSUPP') ERRNO_NAMES.set(n, name);
+
+/** The errno's name (EBADF, ...), as Node knows them for this platform. */
+export function errnoName(n: number): string {
+	return ERRNO_NAMES.get(n) ?? `errno ${n}`;
 }
 
 /** Where compiled helpers live: $XDG_CACHE_HOME/ringlab or ~/.cache/ringlab. */
@@ -70,7 +80,7 @@ export class Helper {
 		child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
 		child.on('exit', () => {
 			this.exited = true;
-			for (const w of this.waiting.splice(0)) w('err 5 EIO helper exited');
+			for (const w of this.waiting.splice(0)) w('err 5');
 		});
 	}
 
@@ -87,7 +97,7 @@ export class Helper {
 	private next(): Promise<string> {
 		const l = this.lines.shift();
 		if (l !== undefined) return Promise.resolve(l);
-		if (this.exited) return Promise.resolve('err 5 EIO helper exited');
+		if (this.exited) return Promise.resolve('err 5');
 		return new Promise((resolve) => this.waiting.push(resolve));
 	}
 
@@ -98,7 +108,8 @@ export class Helper {
 		const line = await this.next();
 		const words = line.split(' ');
 		if (words[0] === 'ok') return words.slice(1);
-		return { errno: Number(words[1] ?? 5), name: words[2] ?? 'EIO', rest: words.slice(3) };
+		const errno = Number(words[1] ?? 5);
+		return { errno, name: errnoName(errno), rest: words.slice(2) };
 	}
 
 	/** Like call, but a failure throws (for commands that must not fail). */

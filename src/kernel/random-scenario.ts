@@ -8,7 +8,8 @@ import type { Scenario, Step } from '../lib/ring';
 
 const SIZES = [0, 4, 12, 13, 16, 20, 64, 100, 112, 113, 116, 200, 500, 1000, 2000, 4064, 4072];
 
-function stepArb(mapped: boolean, cpus: number): fc.Arbitrary<Step> {
+/** Steps of one phase; `mapped` is the CPU mapped during the phase, or -1. */
+function stepArb(mapped: number, cpus: number): fc.Arbitrary<Step> {
 	const cpu = fc.integer({ min: 0, max: cpus - 1 });
 	const write = fc.record({
 		op: fc.constant('write' as const),
@@ -16,24 +17,47 @@ function stepArb(mapped: boolean, cpus: number): fc.Arbitrary<Step> {
 		size: fc.oneof(fc.constantFrom(...SIZES), fc.integer({ min: 0, max: 4072 })),
 		repeat: fc.integer({ min: 1, max: 30 })
 	});
-	const arbs: fc.Arbitrary<Step>[] = [
-		write,
-		write,
-		write,
-		fc.constant({ op: 'readPage', cpu: 0 }),
-		fc.record({
-			op: fc.constant('consume' as const),
-			cpu: fc.constant(0),
-			count: fc.integer({ min: 1, max: 50 })
-		}),
-		fc.constant({ op: 'reset', cpu: 0 }),
-		fc.boolean().map((on) => ({ op: 'tracing', on }))
+	const arbs: fc.WeightedArbitrary<Step>[] = [
+		{ arbitrary: write, weight: 6 },
+		{
+			// a gap past 2^27 ns: the runner sleeps it, so rare
+			arbitrary: cpu.map((c) => ({ op: 'write', cpu: c, size: 24, deltaNs: 140_000_000 })),
+			weight: 1
+		},
+		{ arbitrary: cpu.map((c) => ({ op: 'readPage', cpu: c })), weight: 2 },
+		{
+			arbitrary: fc.record({
+				op: fc.constant('consume' as const),
+				cpu,
+				count: fc.integer({ min: 1, max: 50 })
+			}),
+			weight: 2
+		},
+		{ arbitrary: cpu.map((c) => ({ op: 'reset', cpu: c })), weight: 1 },
+		{ arbitrary: fc.boolean().map((on) => ({ op: 'tracing', on })), weight: 1 },
+		{
+			arbitrary: fc
+				.tuple(fc.oneof(cpu, fc.constant('all' as const)), fc.integer({ min: 2, max: 6 }))
+				.map(([c, subbufs]) => ({ op: 'resize', cpu: c, subbufs })),
+			weight: 1
+		},
+		{
+			arbitrary: fc
+				.integer({ min: 0, max: 1 })
+				.map((order) => ({ op: 'subbufOrder', order })),
+			weight: 1
+		}
 	];
-	if (mapped) arbs.push(fc.constant({ op: 'getReader', cpu: 0 }));
-	else
+	if (mapped >= 0)
 		arbs.push(
-			fc.integer({ min: 2, max: 6 }).map((subbufs) => ({ op: 'resize', cpu: 0, subbufs })),
-			fc.integer({ min: 0, max: 1 }).map((order) => ({ op: 'subbufOrder', order }))
+			{ arbitrary: fc.constant({ op: 'getReader', cpu: mapped }), weight: 5 },
+			{ arbitrary: fc.constant({ op: 'readMeta', map: `m${mapped}` }), weight: 1 },
+			{
+				arbitrary: fc
+					.constantFrom('rw' as const, 'rx' as const)
+					.map((prot) => ({ op: 'map', cpu: mapped, as: `bad${prot}`, prot })),
+				weight: 1
+			}
 		);
 	return fc.oneof(...arbs);
 }
@@ -50,10 +74,10 @@ export const kernelScenarioArb: fc.Arbitrary<Scenario> = fc
 		fc
 			.array(
 				fc
-					.boolean()
+					.integer({ min: -1, max: cfg.cpus - 1 })
 					.chain((mapped) =>
 						fc
-							.array(stepArb(mapped, cfg.cpus), { minLength: 1, maxLength: 6 })
+							.array(stepArb(mapped, cfg.cpus), { minLength: 1, maxLength: 8 })
 							.map((steps) => ({ mapped, steps }))
 					),
 				{ minLength: 1, maxLength: 4 }
@@ -62,11 +86,12 @@ export const kernelScenarioArb: fc.Arbitrary<Scenario> = fc
 	)
 	.map(({ cpus, subbufsPerCpu, subbufOrder, overwrite, phases }) => {
 		const steps: Step[] = [];
-		phases.forEach((p, i) => {
-			if (p.mapped) steps.push({ op: 'map', cpu: 0, as: `m${i}` });
+		for (const p of phases) {
+			const m = `m${p.mapped}`;
+			if (p.mapped >= 0) steps.push({ op: 'map', cpu: p.mapped, as: m });
 			steps.push(...p.steps);
-			if (p.mapped) steps.push({ op: 'tracing', on: true }, { op: 'unmap', map: `m${i}` });
-		});
+			if (p.mapped >= 0) steps.push({ op: 'tracing', on: true }, { op: 'unmap', map: m });
+		}
 		steps.push({ op: 'tracing', on: true });
 		for (let c = 0; c < cpus; c++) steps.push({ op: 'consume', cpu: c });
 		return {

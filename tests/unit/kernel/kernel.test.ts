@@ -48,8 +48,8 @@ live('the live kernel and the engine agree', () => {
 
 live('random scenarios agree too', () => {
 	// A fixed seed, so a failure replays; the scenario is printed in the failure message.
-	test('8 random scenarios (seed 7)', { timeout: 30_000 }, async () => {
-		for (const s of fc.sample(kernelScenarioArb, { numRuns: 8, seed: 7 })) {
+	test('12 random scenarios (seed 7)', { timeout: 30_000 }, async () => {
+		for (const s of fc.sample(kernelScenarioArb, { numRuns: 12, seed: 7 })) {
 			const rec = await runOnKernel(s);
 			const d = compareWithEngine(rec, s.config);
 			expect(
