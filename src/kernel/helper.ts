@@ -85,9 +85,14 @@ export class Helper {
 	}
 
 	/** Starts the helper on an instance directory and waits for its "ready" line. */
-	static async start(bin: string, instanceDir: string): Promise<Helper> {
+	static async start(
+		bin: string,
+		instanceDir: string,
+		onSpawn: (h: Helper) => void = () => {}
+	): Promise<Helper> {
 		const child = spawn(bin, [instanceDir], { stdio: ['pipe', 'pipe', 'pipe'] });
 		const h = new Helper(child);
+		onSpawn(h); // before the first await: a signal from now on can kill it
 		const first = await h.next();
 		if (!first.startsWith('ready'))
 			throw new Error(`the kernel helper did not start: ${first} ${h.stderr}`.trim());

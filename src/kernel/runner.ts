@@ -195,9 +195,7 @@ export async function runOnKernel(scenario: Scenario, hooks: RunHooks = {}): Pro
 		const failAt = process.env.RINGLAB_KERNEL_FAIL_AT;
 		const run = new KernelRun(inst, config.cpus);
 		run.configure(config.subbufOrder, config.subbufsPerCpu, config.overwrite);
-		helper = await Helper.start(bin, inst.dir);
-		const h = helper;
-		inst.beforeRemove = () => h.kill();
+		helper = await Helper.start(bin, inst.dir, (h) => (inst.beforeRemove = () => h.kill()));
 		run.helper = helper;
 		await run.openReaders();
 		for (let i = 0; i < scenario.steps.length; i++) {

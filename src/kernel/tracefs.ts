@@ -115,10 +115,17 @@ export class Instance {
 	/** Creates `instances/ringlab-<pid>-<random>` and arranges for its removal on every exit path. */
 	static create(): Instance {
 		const inst = new Instance(`ringlab-${process.pid}-${randomBytes(4).toString('hex')}`);
-		mkdirSync(inst.dir);
+		// The handlers first: a signal right after the mkdir must find them.
 		process.on('SIGINT', inst.onSignal);
 		process.on('SIGTERM', inst.onSignal);
 		process.on('exit', inst.onExit);
+		try {
+			mkdirSync(inst.dir);
+		} catch (e) {
+			inst.removed = true;
+			inst.unhook();
+			throw e;
+		}
 		return inst;
 	}
 
@@ -158,12 +165,14 @@ export class Instance {
 				}
 			}
 			this.removed = !existsSync(this.dir);
-			if (this.removed) {
-				process.off('SIGINT', this.onSignal);
-				process.off('SIGTERM', this.onSignal);
-				process.off('exit', this.onExit);
-			}
+			if (this.removed) this.unhook();
 		}
 		return this.removed;
+	}
+
+	private unhook(): void {
+		process.off('SIGINT', this.onSignal);
+		process.off('SIGTERM', this.onSignal);
+		process.off('exit', this.onExit);
 	}
 }

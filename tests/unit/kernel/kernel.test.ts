@@ -4,7 +4,8 @@
 // Where the kernel cannot be used (not Linux, not root, no tracefs, older than 6.10) the kernel
 // tests say so in one line and are skipped; the engine-only checks always run.
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseScenario, runScenario } from '../../../src/lib/ring';
@@ -83,12 +84,29 @@ live('the runner always removes its instance', () => {
 		'RINGLAB_KERNEL_FAIL_AT and SIGINT mid-run remove the instance',
 		{ timeout: 30_000 },
 		async () => {
-			const scenario = join(dir, 'time-extend.json');
+			// Mapped, then a 2 s sleep: the signal lands while the instance is busy, however slow
+			// the machine is.
+			const scenario = join(mkdtempSync(join(tmpdir(), 'ringlab-kernel-')), 'slow.json');
+			writeFileSync(
+				scenario,
+				JSON.stringify({
+					ringlab: 1,
+					config: { kernel: '6.12' },
+					steps: [
+						{ op: 'write', cpu: 0, size: 100, repeat: 5 },
+						{ op: 'map', cpu: 0, as: 'm' },
+						{ op: 'getReader', cpu: 0 },
+						{ op: 'clock', advanceNs: 2_000_000_000 },
+						{ op: 'unmap', map: 'm' }
+					]
+				})
+			);
 			const runCli = (env: Record<string, string>, interrupt: boolean) =>
 				new Promise<{
 					code: number | null;
 					signal: string | null;
 					pid: number;
+					stderr: string;
 					seen: boolean;
 				}>((resolve) => {
 					const child = spawn(
@@ -98,6 +116,8 @@ live('the runner always removes its instance', () => {
 					);
 					const pid = child.pid!;
 					let seen = false;
+					let stderr = '';
+					child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
 					const poll = setInterval(() => {
 						if (ownInstances(pid).length) {
 							seen = true;
@@ -106,11 +126,11 @@ live('the runner always removes its instance', () => {
 					}, 20);
 					child.on('exit', (code, signal) => {
 						clearInterval(poll);
-						resolve({ code, signal, pid, seen });
+						resolve({ code, signal, pid, seen, stderr });
 					});
 				});
-			const failed = await runCli({ RINGLAB_KERNEL_FAIL_AT: '2' }, false);
-			expect(failed.code).toBe(5);
+			const failed = await runCli({ RINGLAB_KERNEL_FAIL_AT: '3' }, false);
+			expect(failed.code, failed.stderr).toBe(5);
 			expect(ownInstances(failed.pid)).toEqual([]);
 			const interrupted = await runCli({}, true);
 			expect(interrupted.seen).toBe(true);
