@@ -6,18 +6,25 @@
  * byte offset and field, both values, and the kernel function the engine mirrors for that part.
  */
 import { Simulation, type RingConfig, type StepResult } from '../lib/ring';
-import { BUF_PAGE_HDR_SIZE } from '../lib/ring/constants';
-import { decodeRecords } from '../lib/ring/format';
 import { mappedBytes } from '../lib/ring/mapping';
 import { META } from '../lib/ring/meta-page';
 import { readerSubbuf } from '../lib/ring/user-space';
 import {
-	MARKER_MAX_WRITE,
-	type KernelRecord,
-	type KernelStats,
-	type KernelStep,
-	type KernelWrite
-} from './runner';
+	firstByteDiff,
+	maskLeftovers,
+	META_MIRRORS,
+	META_SIZE,
+	metaField,
+	pageField,
+	statsFromCounters,
+	STATS_MIRRORS,
+	word
+} from './fields';
+import { MARKER_MAX_WRITE, type KernelRecord, type KernelStats, type KernelStep } from './record';
+import { timeWrites } from './timing';
+
+export { dataEnd, maskLeftovers, pageField, statsFromCounters } from './fields';
+export { timeWrites } from './timing';
 
 export interface Difference {
 	/** Scenario step index (steps.length = the final drain). */
@@ -44,244 +51,6 @@ export interface DiffResult {
 	markerRefused: number;
 }
 
-/** An Int32Array over a buffer's bytes (copied when the Buffer is not 4-byte aligned). */
-function int32View(b: Buffer): Int32Array {
-	if (b.byteOffset % 4 === 0) return new Int32Array(b.buffer, b.byteOffset, b.byteLength >> 2);
-	return new Int32Array(new Uint8Array(b).buffer, 0, b.byteLength >> 2);
-}
-
-interface ObservedEvent {
-	ts: number;
-	payload: Buffer;
-}
-
-/** Every data event in a sub-buffer, with its absolute time. */
-function eventsOf(page: Buffer): ObservedEvent[] {
-	const i32 = int32View(page);
-	const ts0 = page.readUInt32LE(0) + page.readUInt32LE(4) * 2 ** 32;
-	const size = page.readUInt32LE(8) & 0x07ffffff;
-	if (size > page.length - BUF_PAGE_HDR_SIZE) return [];
-	return decodeRecords(i32, BUF_PAGE_HDR_SIZE, 0, size, ts0)
-		.filter((r) => r.kind === 'data')
-		.map((r) => ({
-			ts: r.ts,
-			payload: page.subarray(
-				BUF_PAGE_HDR_SIZE + r.dataOffset!,
-				BUF_PAGE_HDR_SIZE + r.dataOffset! + r.dataLength!
-			)
-		}));
-}
-
-interface Timed {
-	w: KernelWrite;
-	/** Kernel time of the event, or null when it was never seen. */
-	ts: number | null;
-	/** The event's data bytes as the kernel stored them (12-byte trace entry + id + data). */
-	payload: Buffer | null;
-}
-
-/**
- * Gives every write its kernel time and event bytes: matched to the events the kernel showed (in
- * read pages, mapped reader pages and the final drain) by the bytes written; the rest (lost,
- * dropped) get the CLOCK_MONOTONIC reading around their write(2) plus the median offset between
- * the two clocks, and the trace entry header of the events that were seen.
- */
-export function timeWrites(rec: KernelRecord): { timed: Timed[]; estimated: number } {
-	const timed: Timed[] = [];
-	// By CPU and the 4-byte id: the event's data start with the bytes written, then up to 3
-	// bytes of alignment slack that ring_buffer_event_length counts too.
-	const byId = new Map<string, Timed[]>();
-	for (const st of rec.steps)
-		for (const w of st.writes ?? []) {
-			const t: Timed = { w, ts: null, payload: null };
-			timed.push(t);
-			const key = `${w.cpu}:${w.data.slice(0, 8)}`;
-			if (!byId.has(key)) byId.set(key, []);
-			byId.get(key)!.push(t);
-		}
-	const pages: { cpu: number; hex: string }[] = [];
-	for (const st of rec.steps) {
-		pages.push(...(st.pages ?? []));
-		if (st.reader) pages.push(st.reader);
-	}
-	let header: Buffer | null = null;
-	for (const p of pages) {
-		for (const ev of eventsOf(Buffer.from(p.hex, 'hex'))) {
-			if (ev.payload.length < 12) continue;
-			const body = ev.payload.subarray(8).toString('hex');
-			const cands = (byId.get(`${p.cpu}:${body.slice(0, 8)}`) ?? []).filter(
-				(c) => c.w.ok && body.startsWith(c.w.data) && body.length - c.w.data.length < 8
-			);
-			if (cands.some((t) => t.ts === ev.ts)) continue; // seen before (a mapped page re-read)
-			const t = cands.find((c) => c.ts === null);
-			if (!t) continue;
-			t.ts = ev.ts;
-			t.payload = Buffer.from(ev.payload.subarray(0, 8 + t.w.data.length / 2));
-			header ??= t.payload.subarray(0, 8);
-		}
-	}
-	const offsets = timed
-		.filter((t) => t.ts !== null)
-		.map((t) => t.ts! - t.w.t0)
-		.sort((a, b) => a - b);
-	const offset = offsets.length ? offsets[offsets.length >> 1]! : 0;
-	let estimated = 0;
-	let last = 0;
-	const hdr = header ?? Buffer.from([19, 0, 0, 1, 0, 0, 0, 0]);
-	// An estimate stays between the known times around it (the engine's clock never goes back).
-	const nextKnown: number[] = new Array<number>(timed.length);
-	let next = Infinity;
-	for (let i = timed.length - 1; i >= 0; i--) {
-		nextKnown[i] = next;
-		if (timed[i]!.ts !== null) next = timed[i]!.ts!;
-	}
-	timed.forEach((t, i) => {
-		if (t.ts === null) {
-			estimated++;
-			const mid = t.w.t0 ? (t.w.t0 + t.w.t1) / 2 : last;
-			t.ts = Math.min(nextKnown[i]!, Math.max(last, Math.round(mid + offset)));
-			t.payload = Buffer.concat([hdr, Buffer.from(t.w.data, 'hex')]);
-		}
-		last = Math.max(last, t.ts);
-	});
-	return { timed, estimated };
-}
-
-const PAGE_MIRRORS = {
-	time_stamp:
-		'rb_update_event / __rb_reserve_next (first event on the page), ring_buffer_read_page (copied page: the read stamp)',
-	commit: 'rb_set_commit_to_write (committed size), ring_buffer_read_page (real_end, RB_MISSED_EVENTS / RB_MISSED_STORED)',
-	header: 'rb_update_event / rb_add_time_stamp (type_len, time_delta, time extend)',
-	length: 'rb_update_event (array[0] of a large record), rb_calculate_event_length',
-	payload: 'ring_buffer_write (the event data copied into the reservation)',
-	padding: 'rb_reset_tail (end-of-page padding)',
-	after: 'ring_buffer_read_page (missed-events count stored after the data, rest zeroed)'
-} as const;
-
-/** Names the field of a sub-buffer at byte `off`, from the kernel's copy of it. */
-export function pageField(page: Buffer, off: number): { field: string; mirrors: string } {
-	if (off < 8) return { field: 'time_stamp', mirrors: PAGE_MIRRORS.time_stamp };
-	if (off < 16) return { field: 'commit', mirrors: PAGE_MIRRORS.commit };
-	const i32 = int32View(page);
-	const size = page.readUInt32LE(8) & 0x07ffffff;
-	const end = Math.min(size, page.length - BUF_PAGE_HDR_SIZE);
-	const d = off - BUF_PAGE_HDR_SIZE;
-	if (d >= end) return { field: `data[${d}] after commit (${end})`, mirrors: PAGE_MIRRORS.after };
-	for (const r of decodeRecords(i32, BUF_PAGE_HDR_SIZE, 0, end, 0)) {
-		if (d < r.offset || d >= r.offset + r.length) continue;
-		const at = `record at data offset ${r.offset} (${r.kind}, type_len ${r.typeLen})`;
-		if (d < r.offset + 4)
-			return { field: `header word of the ${at}`, mirrors: PAGE_MIRRORS.header };
-		if (r.kind === 'padding')
-			return { field: `body of the ${at}`, mirrors: PAGE_MIRRORS.padding };
-		if (r.kind !== 'data')
-			return { field: `array[0] of the ${at}`, mirrors: PAGE_MIRRORS.header };
-		if (d < r.dataOffset!)
-			return { field: `length word of the ${at}`, mirrors: PAGE_MIRRORS.length };
-		if (d < r.dataOffset! + r.dataLength!)
-			return {
-				field: `payload byte ${d - r.dataOffset!} of the ${at}`,
-				mirrors: PAGE_MIRRORS.payload
-			};
-		return { field: `alignment slack of the ${at}`, mirrors: PAGE_MIRRORS.payload };
-	}
-	return { field: `data[${d}]`, mirrors: PAGE_MIRRORS.header };
-}
-
-/** End of a sub-buffer's meaningful bytes: header, committed data, the stored missed count. */
-export function dataEnd(page: Buffer): number {
-	const c = page.readUInt32LE(8);
-	const size = c & 0x07ffffff;
-	return Math.min(page.length, BUF_PAGE_HDR_SIZE + size + (c & 0x40000000 ? 8 : 0));
-}
-
-/**
- * A copy of a sub-buffer with its left-over bytes zeroed: bytes the kernel did not write for the
- * events on the page, so they hold whatever the page held before. They are the alignment slack
- * after each payload (`written` gives the payload length of a record from its CPU and id), the
- * bodies of padding records and, for a mapped page, everything past the data. `layout` (the
- * kernel's copy) says where the records are, so both sides are masked alike.
- */
-export function maskLeftovers(
-	page: Buffer,
-	mapped: boolean,
-	written: (payload: Buffer) => number | undefined,
-	layout: Buffer = page
-): Buffer {
-	const out = Buffer.from(page);
-	if (mapped) out.fill(0, dataEnd(layout));
-	const i32 = int32View(layout);
-	const size = Math.min(layout.readUInt32LE(8) & 0x07ffffff, layout.length - BUF_PAGE_HDR_SIZE);
-	for (const r of decodeRecords(i32, BUF_PAGE_HDR_SIZE, 0, size, 0)) {
-		const at = BUF_PAGE_HDR_SIZE + r.offset;
-		if (r.kind === 'padding') out.fill(0, at + 8, at + r.length);
-		if (r.kind !== 'data') continue;
-		const start = BUF_PAGE_HDR_SIZE + r.dataOffset!;
-		const len = written(layout.subarray(start, start + r.dataLength!));
-		if (len !== undefined && len < r.dataLength!)
-			out.fill(0, start + len, start + r.dataLength!);
-	}
-	return out;
-}
-
-function firstByteDiff(a: Buffer, b: Buffer): number {
-	const n = Math.min(a.length, b.length);
-	for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
-	return a.length === b.length ? -1 : n;
-}
-
-function word(b: Buffer, off: number, n: number): string {
-	return b.subarray(off, off + n).toString('hex') || '(none)';
-}
-
-const META_MIRRORS: Record<string, string> = {
-	meta_page_size: 'rb_setup_ids_meta_page',
-	meta_struct_len: 'rb_setup_ids_meta_page',
-	subbuf_size: 'rb_setup_ids_meta_page',
-	nr_subbufs: 'rb_setup_ids_meta_page',
-	'reader.id': 'rb_update_meta_page (the reader page ID after ring_buffer_map_get_reader)',
-	'reader.read': 'rb_update_meta_page (reader page read), ring_buffer_map_get_reader',
-	'reader.lost_events': 'rb_update_meta_page'
-};
-
-const META_SIZE: Record<string, number> = {
-	'reader.lost_events': 8,
-	flags: 8,
-	entries: 8,
-	overrun: 8,
-	read: 8,
-	Reserved1: 8,
-	Reserved2: 8
-};
-
-function metaField(off: number): string {
-	let name = 'meta_page_size';
-	for (const [k, o] of Object.entries(META)) if (off >= o) name = k;
-	return name;
-}
-
-/** ringlab's counters, as per_cpu/cpuN/stats shows them (tracing_stats_read). */
-export function statsFromCounters(c: Record<string, number>): KernelStats {
-	return {
-		entries: c.entries! - (c.overrun! + c.read!),
-		overrun: c.overrun!,
-		'commit overrun': c.commit_overrun!,
-		bytes: c.entries_bytes! - c.read_bytes!,
-		'dropped events': c.dropped_events!,
-		'read events': c.read!
-	};
-}
-
-const STATS_MIRRORS: Record<keyof KernelStats, string> = {
-	entries:
-		'ring_buffer_entries_cpu = entries - (overrun + read): rb_commit, rb_handle_head_page, rb_advance_reader',
-	overrun: 'rb_handle_head_page (overrun += entries of the page pushed out)',
-	'commit overrun': 'rb_move_tail (commit_overrun)',
-	bytes: 'ring_buffer_bytes_cpu = entries_bytes - read_bytes: rb_update_event, rb_reset_tail, rb_handle_head_page, readers',
-	'dropped events': 'rb_move_tail (producer/consumer mode: dropped_events)',
-	'read events': 'rb_advance_reader, ring_buffer_read_page, ring_buffer_map_get_reader (read)'
-};
-
 /** Kernel errno of a refused step, as the engine names it (trace_marker_raw says EBADF). */
 function kernelErrnoAsEngine(op: string, errno: string | undefined): string | undefined {
 	if (op === 'write' && errno === 'EBADF') return 'EBUSY';
@@ -299,7 +68,6 @@ export function compareWithEngine(rec: KernelRecord, config: RingConfig): DiffRe
 	let engineSteps = 0;
 	let markerRefused = 0;
 	let wi = 0;
-	const names = new Map<string, string>(); // scenario mapping name -> engine name
 	const apply = (step: Record<string, unknown>): StepResult => {
 		engineSteps++;
 		return sim.apply(step);
@@ -445,7 +213,6 @@ export function compareWithEngine(rec: KernelRecord, config: RingConfig): DiffRe
 				const name = `__observer${st.observer.cpu}`;
 				apply({ op: 'unmap', map: name });
 			}
-			if (raw.op === 'map') names.set(String(raw.as), String(raw.as));
 			return apply(raw);
 		})();
 		if (raw.op === 'map' && st.observer?.action === 'map')
@@ -455,7 +222,6 @@ export function compareWithEngine(rec: KernelRecord, config: RingConfig): DiffRe
 				as: `__observer${st.observer.cpu}`,
 				length: st.observer.length
 			});
-		if (raw.op === 'map' && r0.ok === false) names.delete(String(raw.as));
 		const errno = st.ok ? undefined : st.errno;
 		const want = kernelErrnoAsEngine(st.op, errno);
 		const got = r0.ok ? undefined : r0.errno;
