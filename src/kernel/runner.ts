@@ -42,7 +42,8 @@ export async function runOnKernel(scenario: Scenario, hooks: RunHooks = {}): Pro
 	if (why) throw new KernelUnavailable(why);
 	const { config } = scenario;
 	if (config.cpus > onlineCpus())
-		throw new KernelUnavailable(
+		throw new NotReplayable(
+			'$.config.cpus',
 			`the scenario needs ${config.cpus} CPUs, this machine has ${onlineCpus()}`
 		);
 	const bin = buildHelper();
