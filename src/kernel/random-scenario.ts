@@ -43,7 +43,7 @@ function stepArb(mapped: number, cpus: number): fc.Arbitrary<Step> {
 		},
 		{
 			arbitrary: fc
-				.integer({ min: 0, max: 1 })
+				.integer({ min: 0, max: 2 })
 				.map((order) => ({ op: 'subbufOrder', order })),
 			weight: 1
 		}
@@ -67,7 +67,7 @@ export const kernelScenarioArb: fc.Arbitrary<Scenario> = fc
 	.record({
 		cpus: fc.integer({ min: 1, max: 2 }),
 		subbufsPerCpu: fc.integer({ min: 2, max: 5 }),
-		subbufOrder: fc.integer({ min: 0, max: 1 }),
+		subbufOrder: fc.integer({ min: 0, max: 2 }),
 		overwrite: fc.boolean()
 	})
 	.chain((cfg) =>
