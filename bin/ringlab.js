@@ -2,5 +2,5 @@
 // The `ringlab` command: runs the TypeScript CLI through tsx's loader (no build step needed).
 import { register } from 'tsx/esm/api';
 register();
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = main(process.argv.slice(2));
+const { cli } = await import('../src/cli/main.ts');
+process.exitCode = await cli(process.argv.slice(2));

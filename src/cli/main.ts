@@ -2,17 +2,26 @@
  * `ringlab run FILE|-` (spec §3): runs a scenario, one line per step, or JSON lines with --json;
  * --raw-dir DIR drains each CPU with page reads into DIR/cpuN.raw (trace_pipe_raw bytes).
  * Exit 0 when every expectation held, 1 when one failed or an invariant broke, 2 for a malformed
- * scenario or bad arguments.
+ * scenario or bad arguments. `ringlab kernel ...` is in kernel.ts (it is asynchronous).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FormatError, parseScenario, runScenario, type Simulation } from '../lib/ring';
 import { formatOutcome } from './format-step';
+import { readInput } from './input';
+import { kernelMain } from './kernel';
 
-const USAGE = `usage: ringlab run FILE|- [--json] [--raw-dir DIR]`;
+const USAGE = `usage: ringlab run FILE|- [--json] [--raw-dir DIR]
+       ringlab kernel run|diff FILE|- [--json] [--out DIR] [--compare]`;
 
-function readInput(file: string): string {
-	return file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
+/** `ringlab ...`: `run` answers at once, `kernel` returns a promise of its exit code. */
+export function cli(
+	argv: string[],
+	out: (s: string) => void = (s) => process.stdout.write(s + '\n')
+): number | Promise<number> {
+	if (argv[0] === 'kernel')
+		return kernelMain(argv.slice(1), out, (s) => process.stderr.write(s + '\n'));
+	return main(argv, out);
 }
 
 /** Drains CPU c with trace_pipe_raw-style page reads; returns the concatenated sub-buffers. */

@@ -25,12 +25,15 @@ import {
 	S_HEAD_PAGE,
 	S_MAPPED,
 	S_NR_PAGES,
+	S_ORDER_LOST,
 	S_PAGES,
 	S_READER_PAGE,
 	S_TAIL_PAGE,
+	SF_ENTRIES,
 	SF_ENTRIES_BYTES,
 	SF_OVERRUN,
 	SF_PAGES_LOST,
+	SF_READ,
 	STRUCT_F64
 } from './layout';
 import { nextPage, nextWord, prevPage, setNext, setPrev } from './page-ring';
@@ -77,6 +80,7 @@ export function resetCpu(ring: Ring, s: number): void {
 	clearPage(ring, s, rp);
 	i32[SI + S_COMMITTING] = 0;
 	i32[SI + S_COMMITS] = 0;
+	i32[SI + S_ORDER_LOST] = 0;
 	f64.fill(0, structF(ring, s), structF(ring, s) + STRUCT_F64);
 	// rb_head_page_activate
 	const prev = prevPage(ring, s, anchor);
@@ -187,12 +191,22 @@ export function resizeStructs(ring: Ring, structs: number[], nrPages: number): R
 }
 
 /**
- * ring_buffer_subbuf_order_set: every allocated struct is replaced by a fresh one of
- * ceil(old capacity * nr_pages / new capacity) sub-buffers (at least 2); data are lost.
+ * ring_buffer_subbuf_order_set: every allocated struct gets fresh pages, ceil(old capacity *
+ * nr_pages / new capacity) sub-buffers (at least 2); the data are lost. The counters and stamps
+ * are kept, as the kernel keeps them (it swaps the page lists of the same per-CPU buffer and never
+ * calls rb_reset_cpu): on Linux 6.18 per_cpu/cpuN/stats still shows the events that were unread
+ * as "entries" and their bytes afterwards. The engine records that number in S_ORDER_LOST so its
+ * accounting invariant knows those events are gone. Found by `ringlab kernel diff`.
+ * Kernel: ring_buffer_subbuf_order_set.
  */
 export function setSubbufOrder(ring: Ring, order: number): Ring {
 	const oldCap = ring.L.capacity;
 	const newCap = (4096 << order) - 16;
+	const kept: Float64Array[] = [];
+	for (let s = 0; s < 2 * ring.L.cpus; s++) {
+		const F = structF(ring, s);
+		kept.push(ring.f64.slice(F, F + STRUCT_F64));
+	}
 	const plans = keepAll(ring).map((p) => ({
 		map: null,
 		nrPages: p.nrPages ? Math.max(2, Math.ceil((oldCap * p.nrPages) / newCap)) : 0
@@ -206,6 +220,11 @@ export function setSubbufOrder(ring: Ring, order: number): Ring {
 			next.f64.fill(0, structF(next, s), structF(next, s) + STRUCT_F64);
 			next.i32.fill(0, SI, SI + STRUCT_I32);
 			initStruct(next, s, buffer, c);
+			if (!next.L.nrPages[s]) continue;
+			const F = structF(next, s);
+			next.f64.set(kept[s]!, F);
+			const unread = kept[s]![SF_ENTRIES]! - kept[s]![SF_OVERRUN]! - kept[s]![SF_READ]!;
+			next.i32[SI + S_ORDER_LOST] = unread;
 		}
 	return next;
 }

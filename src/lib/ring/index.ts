@@ -43,3 +43,11 @@ export {
 } from './url-state';
 export type { DecodeResult, SharedView } from './url-state';
 export type { Lesson, Narration, Question, Choice } from './lesson-format';
+export { capturedPageState, capturedPayload, parseCapture, SUBBUF_SIZES } from './capture';
+export type {
+	Capture,
+	CapturedSubbuf,
+	CaptureOptions,
+	CaptureProblem,
+	CaptureResult
+} from './capture';

@@ -16,6 +16,7 @@ import {
 	S_COMMIT_PAGE,
 	S_CPU,
 	S_NR_PAGES,
+	S_ORDER_LOST,
 	S_PAGES,
 	S_READER_PAGE,
 	S_TAIL_PAGE,
@@ -147,8 +148,12 @@ export function checkInvariants(ring: Ring): Violation[] {
 			// Every event accounted for: entries = overrun + read + still in the buffer.
 			const SF = structF(ring, s);
 			const inBuf = eventsInBuffer(ring, s);
+			// (less the events a sub-buffer order change dropped uncounted, as the kernel does)
 			const unread =
-				ring.f64[SF + SF_ENTRIES]! - ring.f64[SF + SF_OVERRUN]! - ring.f64[SF + SF_READ]!;
+				ring.f64[SF + SF_ENTRIES]! -
+				ring.f64[SF + SF_OVERRUN]! -
+				ring.f64[SF + SF_READ]! -
+				ring.i32[structI(ring, s) + S_ORDER_LOST]!;
 			if (inBuf !== unread)
 				bad(
 					'accounting',

@@ -73,6 +73,12 @@ export const S_RESIZE_DISABLED = 12;
 export const S_CNT = 13; // list generation, bumped by every swap and resize
 export const S_READER_LOCK = 14; // context slot + 1 holding reader_lock, 0 when free
 export const S_RECURSION = 15; // trace_recursive_lock bits: 1 task, 2 irq, 4 nmi
+/**
+ * ringlab's own: unread events a sub-buffer order change threw away without counting them. The
+ * kernel keeps every counter across ring_buffer_subbuf_order_set while it replaces the pages, so
+ * entries - (overrun + read) stays above the events really left (seen on Linux 6.18).
+ */
+export const S_ORDER_LOST = 16;
 export const S_READER_BUSY = 19; // rb_get_reader_page holding cpu_buffer->lock (arch spinlock)
 export const S_DESC_BASE = 20;
 export const STRUCT_I32 = 24;

@@ -1,0 +1,113 @@
+/**
+ * Random scenarios a live kernel can replay (for the differential fuzz test): writes of every size
+ * class, page reads, consumes, maps with GET_READER, resizes, sub-buffer order changes, resets and
+ * tracing on/off, over a random ring. Pure: a seed-driven fast-check arbitrary.
+ */
+import fc from 'fast-check';
+import type { Scenario, Step } from '../lib/ring';
+
+const SIZES = [0, 4, 12, 13, 16, 20, 64, 100, 112, 113, 116, 200, 500, 1000, 2000, 4064, 4072];
+
+/** Steps of one phase; `mapped` is the CPU mapped during the phase, or -1. */
+function stepArb(mapped: number, cpus: number): fc.Arbitrary<Step> {
+	const cpu = fc.integer({ min: 0, max: cpus - 1 });
+	const write = fc.record({
+		op: fc.constant('write' as const),
+		cpu,
+		size: fc.oneof(fc.constantFrom(...SIZES), fc.integer({ min: 0, max: 4072 })),
+		repeat: fc.integer({ min: 1, max: 30 })
+	});
+	const arbs: fc.WeightedArbitrary<Step>[] = [
+		{ arbitrary: write, weight: 6 },
+		{
+			// a gap past 2^27 ns: the runner sleeps it, so rare
+			arbitrary: cpu.map((c) => ({ op: 'write', cpu: c, size: 24, deltaNs: 140_000_000 })),
+			weight: 1
+		},
+		{ arbitrary: cpu.map((c) => ({ op: 'readPage', cpu: c })), weight: 2 },
+		{
+			arbitrary: fc.record({
+				op: fc.constant('consume' as const),
+				cpu,
+				count: fc.integer({ min: 1, max: 50 })
+			}),
+			weight: 2
+		},
+		{ arbitrary: cpu.map((c) => ({ op: 'reset', cpu: c })), weight: 1 },
+		{ arbitrary: fc.boolean().map((on) => ({ op: 'tracing', on })), weight: 1 },
+		{
+			arbitrary: fc
+				.tuple(fc.oneof(cpu, fc.constant('all' as const)), fc.integer({ min: 2, max: 6 }))
+				.map(([c, subbufs]) => ({ op: 'resize', cpu: c, subbufs })),
+			weight: 1
+		},
+		{
+			arbitrary: fc
+				.integer({ min: 0, max: 2 })
+				.map((order) => ({ op: 'subbufOrder', order })),
+			weight: 1
+		}
+	];
+	if (mapped >= 0)
+		arbs.push(
+			{ arbitrary: fc.constant({ op: 'getReader', cpu: mapped }), weight: 5 },
+			{ arbitrary: fc.constant({ op: 'readMeta', map: `m${mapped}` }), weight: 1 },
+			{
+				arbitrary: fc
+					.constantFrom('rw' as const, 'rx' as const)
+					.map((prot) => ({ op: 'map', cpu: mapped, as: `bad${prot}`, prot })),
+				weight: 1
+			}
+		);
+	return fc.oneof(...arbs);
+}
+
+/** A scenario of a few phases, unmapped and mapped (map, steps with GET_READER, unmap). */
+export const kernelScenarioArb: fc.Arbitrary<Scenario> = fc
+	.record({
+		cpus: fc.integer({ min: 1, max: 2 }),
+		subbufsPerCpu: fc.integer({ min: 2, max: 5 }),
+		subbufOrder: fc.integer({ min: 0, max: 2 }),
+		overwrite: fc.boolean()
+	})
+	.chain((cfg) =>
+		fc
+			.array(
+				fc
+					.integer({ min: -1, max: cfg.cpus - 1 })
+					.chain((mapped) =>
+						fc
+							.array(stepArb(mapped, cfg.cpus), { minLength: 1, maxLength: 8 })
+							.map((steps) => ({ mapped, steps }))
+					),
+				{ minLength: 1, maxLength: 4 }
+			)
+			.map((phases) => ({ ...cfg, phases }))
+	)
+	.map(({ cpus, subbufsPerCpu, subbufOrder, overwrite, phases }) => {
+		const steps: Step[] = [];
+		for (const p of phases) {
+			const m = `m${p.mapped}`;
+			if (p.mapped >= 0) steps.push({ op: 'map', cpu: p.mapped, as: m });
+			steps.push(...p.steps);
+			if (p.mapped >= 0) steps.push({ op: 'tracing', on: true }, { op: 'unmap', map: m });
+		}
+		steps.push({ op: 'tracing', on: true });
+		for (let c = 0; c < cpus; c++) steps.push({ op: 'consume', cpu: c });
+		return {
+			ringlab: 1 as const,
+			title: 'random kernel scenario',
+			config: {
+				kernel: '6.12' as const,
+				cpus,
+				subbufsPerCpu,
+				subbufOrder,
+				overwrite,
+				snapshot: false,
+				clock: { startNs: 0, stepNs: 100 },
+				history: [],
+				seed: 1
+			},
+			steps
+		};
+	});

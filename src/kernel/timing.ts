@@ -1,0 +1,111 @@
+/**
+ * The kernel's times for the engine: every write of a kernel record matched to the event the
+ * kernel showed for it (its time and its bytes), and an estimate for the writes whose event was
+ * never seen (lost, dropped). Reads only the record.
+ */
+import { BUF_PAGE_HDR_SIZE } from '../lib/ring/constants';
+import { decodeRecords } from '../lib/ring/format';
+import type { KernelRecord, KernelWrite } from './record';
+
+/** An Int32Array over a buffer's bytes (copied when the Buffer is not 4-byte aligned). */
+export function int32View(b: Buffer): Int32Array {
+	if (b.byteOffset % 4 === 0) return new Int32Array(b.buffer, b.byteOffset, b.byteLength >> 2);
+	return new Int32Array(new Uint8Array(b).buffer, 0, b.byteLength >> 2);
+}
+
+interface ObservedEvent {
+	ts: number;
+	payload: Buffer;
+}
+
+/** Every data event in a sub-buffer, with its absolute time. */
+function eventsOf(page: Buffer): ObservedEvent[] {
+	const i32 = int32View(page);
+	const ts0 = page.readUInt32LE(0) + page.readUInt32LE(4) * 2 ** 32;
+	const size = page.readUInt32LE(8) & 0x07ffffff;
+	if (size > page.length - BUF_PAGE_HDR_SIZE) return [];
+	return decodeRecords(i32, BUF_PAGE_HDR_SIZE, 0, size, ts0)
+		.filter((r) => r.kind === 'data')
+		.map((r) => ({
+			ts: r.ts,
+			payload: page.subarray(
+				BUF_PAGE_HDR_SIZE + r.dataOffset!,
+				BUF_PAGE_HDR_SIZE + r.dataOffset! + r.dataLength!
+			)
+		}));
+}
+
+export interface Timed {
+	w: KernelWrite;
+	/** Kernel time of the event, or null when it was never seen. */
+	ts: number | null;
+	/** The event's data bytes as the kernel stored them (12-byte trace entry + id + data). */
+	payload: Buffer | null;
+}
+
+/**
+ * Gives every write its kernel time and event bytes: matched to the events the kernel showed (in
+ * read pages, mapped reader pages and the final drain) by the bytes written; the rest (lost,
+ * dropped) get the CLOCK_MONOTONIC reading around their write(2) plus the median offset between
+ * the two clocks, and the trace entry header of the events that were seen.
+ */
+export function timeWrites(rec: KernelRecord): { timed: Timed[]; estimated: number } {
+	const timed: Timed[] = [];
+	// By CPU and the 4-byte id: the event's data start with the bytes written, then up to 3
+	// bytes of alignment slack that ring_buffer_event_length counts too.
+	const byId = new Map<string, Timed[]>();
+	for (const st of rec.steps)
+		for (const w of st.writes ?? []) {
+			const t: Timed = { w, ts: null, payload: null };
+			timed.push(t);
+			const key = `${w.cpu}:${w.data.slice(0, 8)}`;
+			if (!byId.has(key)) byId.set(key, []);
+			byId.get(key)!.push(t);
+		}
+	const pages: { cpu: number; hex: string }[] = [];
+	for (const st of rec.steps) {
+		pages.push(...(st.pages ?? []));
+		if (st.reader) pages.push(st.reader);
+	}
+	let header: Buffer | null = null;
+	for (const p of pages) {
+		for (const ev of eventsOf(Buffer.from(p.hex, 'hex'))) {
+			if (ev.payload.length < 12) continue;
+			const body = ev.payload.subarray(8).toString('hex');
+			const cands = (byId.get(`${p.cpu}:${body.slice(0, 8)}`) ?? []).filter(
+				(c) => c.w.ok && body.startsWith(c.w.data) && body.length - c.w.data.length < 8
+			);
+			if (cands.some((t) => t.ts === ev.ts)) continue; // seen before (a mapped page re-read)
+			const t = cands.find((c) => c.ts === null);
+			if (!t) continue;
+			t.ts = ev.ts;
+			t.payload = Buffer.from(ev.payload.subarray(0, 8 + t.w.data.length / 2));
+			header ??= t.payload.subarray(0, 8);
+		}
+	}
+	const offsets = timed
+		.filter((t) => t.ts !== null)
+		.map((t) => t.ts! - t.w.t0)
+		.sort((a, b) => a - b);
+	const offset = offsets.length ? offsets[offsets.length >> 1]! : 0;
+	let estimated = 0;
+	let last = 0;
+	const hdr = header ?? Buffer.from([19, 0, 0, 1, 0, 0, 0, 0]);
+	// An estimate stays between the known times around it (the engine's clock never goes back).
+	const nextKnown: number[] = new Array<number>(timed.length);
+	let next = Infinity;
+	for (let i = timed.length - 1; i >= 0; i--) {
+		nextKnown[i] = next;
+		if (timed[i]!.ts !== null) next = timed[i]!.ts!;
+	}
+	timed.forEach((t, i) => {
+		if (t.ts === null) {
+			estimated++;
+			const mid = t.w.t0 ? (t.w.t0 + t.w.t1) / 2 : last;
+			t.ts = Math.min(nextKnown[i]!, Math.max(last, Math.round(mid + offset)));
+			t.payload = Buffer.concat([hdr, Buffer.from(t.w.data, 'hex')]);
+		}
+		last = Math.max(last, t.ts);
+	});
+	return { timed, estimated };
+}
