@@ -51,21 +51,30 @@ test('shortcuts run the controls on the chosen CPU; ? lists them and Esc closes 
 
 test('Tab goes header → machine → CPU → write controls → … → sub-buffers', async ({ lab }) => {
 	const order: string[] = [];
-	for (let i = 0; i < 14; i++) {
+	for (let i = 0; i < 16; i++) {
 		await lab.keyboard.press('Tab');
 		order.push(
 			await lab.evaluate(() => {
 				const el = document.activeElement as HTMLInputElement;
+				if (el.tagName === 'SELECT' && el.getAttribute('aria-label'))
+					return el.getAttribute('aria-label')!;
 				if (el.type === 'radio') return el.getAttribute('aria-label') ?? '';
 				const label = el.labels?.[0]?.textContent?.trim().split(/\s+/)[0];
 				return label ?? el.textContent?.trim() ?? el.tagName;
 			})
 		);
 	}
-	expect(order.slice(0, 4)).toEqual(['Drawing', 'Table', 'Dark theme', 'Shortcuts ?']);
-	expect(order.slice(4, 8)).toEqual(['Kernel', 'CPUs', 'Overwrite', 'Tracing']);
-	expect(order[8]).toBe('CPU 0');
-	expect(order.slice(9, 12)).toEqual(['Size', 'Context', 'Write']);
+	expect(order.slice(0, 6)).toEqual([
+		'Lesson',
+		'Copy link',
+		'Drawing',
+		'Table',
+		'Dark theme',
+		'Shortcuts ?'
+	]);
+	expect(order.slice(6, 10)).toEqual(['Kernel', 'CPUs', 'Overwrite', 'Tracing']);
+	expect(order[10]).toBe('CPU 0');
+	expect(order.slice(11, 14)).toEqual(['Size', 'Context', 'Write']);
 	// Focus moves to the time controls after the controls, then into the drawing.
 	await lab.getByRole('button', { name: 'Free snapshot' }).focus();
 	await lab.keyboard.press('Tab');

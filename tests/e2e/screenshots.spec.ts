@@ -3,7 +3,7 @@
 // A lab is built once and then shown at each size in each theme, as a user would resize the
 // window and press the theme button.
 import type { Page } from '@playwright/test';
-import { LAB_OPTIONS, button, chooseCpu, expect, press, test } from './fixtures';
+import { LAB_OPTIONS, STATIC_URL, button, chooseCpu, expect, press, test } from './fixtures';
 
 test.use(LAB_OPTIONS);
 
@@ -121,4 +121,73 @@ test('screenshots: the lab, the inspector, the log, the table view and the short
 test('screenshots: eight CPUs side by side', async ({ lab }) => {
 	await buildEightCpus(lab);
 	await everyLook(lab, (tag) => shoot(lab, `cpus-8-${tag}`));
+});
+
+/** Step mode: a task writer stopped before [C], an IRQ writer that interrupted it, lanes in view. */
+async function buildStepMode(page: Page): Promise<void> {
+	const idle = () => expect(page.locator('body')).toHaveAttribute('data-engine', 'idle');
+	await press(page, 'Write', 3);
+	await page.getByLabel('New context', { exact: true }).selectOption('task');
+	await press(page, 'Spawn');
+	for (let i = 0; i < 5; i++) await press(page, 'Step task1');
+	await page.getByLabel('New context', { exact: true }).selectOption('irq');
+	await press(page, 'Spawn');
+	for (let i = 0; i < 4; i++) await press(page, 'Step irq1');
+	await idle();
+}
+
+test('screenshots: step mode with a task writer interrupted by an IRQ writer', async ({ lab }) => {
+	await buildStepMode(lab);
+	await everyLook(lab, async (tag) => {
+		await lab.getByTestId('timeline').evaluate((el) => el.scrollIntoView());
+		await shoot(lab, `step-mode-${tag}`);
+		await lab.getByTestId('lanes').evaluate((el) => el.scrollIntoView());
+		await shoot(lab, `step-lanes-${tag}`);
+	});
+});
+
+test('screenshots: a lesson at its question, and after the engine answered', async ({ page }) => {
+	await page.emulateMedia({ reducedMotion: 'reduce' });
+	await page.goto('/?lesson=3-nested-writers-commit');
+	await expect(page.locator('body')).toHaveAttribute('data-engine', 'idle');
+	while ((await page.getByTestId('lesson-question').count()) === 0) {
+		await press(page, 'Step');
+		await expect(page.locator('body')).toHaveAttribute('data-engine', 'idle');
+	}
+	await expect(button(page, 'Step')).toBeDisabled();
+	await everyLook(page, (tag) => shoot(page, `lesson-question-${tag}`));
+	await page.getByTestId('lesson-question').getByRole('radio').first().check();
+	await press(page, 'Check my prediction');
+	await expect(page.getByTestId('lesson-verdict')).toBeVisible();
+	await everyLook(page, (tag) => shoot(page, `lesson-verdict-${tag}`));
+});
+
+test('screenshots: embedded in a tutorial page (no isolation), and presenter mode', async ({
+	page
+}) => {
+	await page.emulateMedia({ reducedMotion: 'reduce' });
+	await page.setViewportSize({ width: 1280, height: 900 });
+	const src = `${STATIC_URL}/?lesson=2-overwrite-lost-events&embed=1&at=3`;
+	await page.setContent(
+		`<body style="font:18px system-ui;margin:2rem;max-width:62rem"><h1>Overwrite mode</h1>` +
+			`<p>When the writer reaches the head, it pushes it and the oldest page is lost:</p>` +
+			`<iframe src="${src}" title="ringlab" style="width:100%;height:640px;border:1px solid #999"></iframe></body>`
+	);
+	const frame = page.frameLocator('iframe');
+	await expect(frame.locator('body')).toHaveAttribute('data-engine', 'idle');
+	await expect(frame.getByTestId('timeline-position')).toHaveText(/^step 3 of/);
+	await settle(page);
+	await page.screenshot({ path: `${DIR}/embed-1280x900-light.png` });
+
+	await page.setViewportSize({ width: 1920, height: 1080 });
+	await page.goto('/?lesson=4-head-push-triple-nest&present=1');
+	await expect(page.locator('body')).toHaveAttribute('data-engine', 'idle');
+	for (let i = 0; i < 12; i++) {
+		await page.keyboard.press('PageDown');
+		await expect(page.locator('body')).toHaveAttribute('data-engine', 'idle');
+	}
+	for (const theme of THEMES) {
+		await useTheme(page, theme);
+		await shoot(page, `present-1920x1080-${theme}`);
+	}
 });

@@ -112,3 +112,49 @@ test('next moment jumps to where an overwriting burst loses events, and step bac
 	expect((await engineState(lab)).cpus[0]!.counters.overrun).toBe(0);
 	await expect(lab.getByTestId('timeline-position')).not.toHaveText(at!);
 });
+
+test('the URL carries the schedule and the step: a new page lands on the same state', async ({
+	lab,
+	context
+}) => {
+	await button(lab, 'Write').click();
+	await idle(lab);
+	await spawn(lab, 'task');
+	await stepCtx(lab, 'task1', 5);
+	await spawn(lab, 'irq');
+	await stepCtx(lab, 'irq1', 3);
+	await button(lab, 'Step back').click();
+	await idle(lab);
+	const where = await lab.getByTestId('timeline-position').textContent();
+	const at = /step (\d+) of/.exec(where!)![1];
+	await expect.poll(() => lab.url()).toContain(`&at=${at}`);
+	expect(lab.url()).toContain('?scenario=');
+	const bytes = await stateBytes(lab);
+
+	const other = await context.newPage();
+	await other.emulateMedia({ reducedMotion: 'reduce' });
+	await other.goto(lab.url());
+	await idle(other);
+	await expect(other.getByTestId('timeline-position')).toHaveText(where!);
+	expect(await stateBytes(other)).toBe(bytes);
+	await expect(other.getByTestId('lane-irq1')).toBeVisible();
+	await expect(other.getByTestId('lane-task1-blocked')).toContainText('irq1');
+	// the kept future came along: Step goes forward to the end as on the first page
+	await button(other, 'Step').click();
+	await idle(other);
+	await expect(other.getByTestId('timeline-position')).not.toHaveText(where!);
+});
+
+test('a bad link says what is wrong and leaves the default lab working', async ({ page }) => {
+	await page.goto('/?scenario=%%%not-base64&at=3');
+	await expect(page.locator('body')).toHaveAttribute('data-engine', 'idle');
+	await expect(page.getByTestId('link-error')).toContainText('not valid base64url');
+	await button(page, 'Write').click();
+	await idle(page);
+	expect((await engineState(page)).cpus[0]!.counters.entries).toBe(1);
+	const bad = Buffer.from(
+		JSON.stringify({ ringlab: 1, steps: [{ op: 'write', cpu: 9 }] })
+	).toString('base64url');
+	await page.goto(`/?scenario=${bad}`);
+	await expect(page.getByTestId('link-error')).toContainText('$.steps[0].cpu');
+});

@@ -1,6 +1,7 @@
 // Cross-origin isolation for hosts that send no COOP/COEP headers: the coi-serviceworker script
 // (served from the site root) registers a service worker that adds them, then reloads the page,
 // which comes back isolated and can share memory with the engine Worker. Needs https or localhost.
+import { readSetting, writeSetting } from './storage';
 
 const COI_KEY = 'ringlab-coi-serviceworker';
 
@@ -22,7 +23,7 @@ function loadCoiServiceWorker(): void {
 
 /** The user chose zero-copy mode: remember it and load the service worker (it reloads the page). */
 export function offerIsolation(): void {
-	localStorage.setItem(COI_KEY, '1');
+	writeSetting(COI_KEY, '1');
 	loadCoiServiceWorker();
 }
 
@@ -31,5 +32,5 @@ export function offerIsolation(): void {
  * controls the page, and the script then reloads once more.
  */
 export function keepChosenIsolation(): void {
-	if (canOfferIsolation() && localStorage.getItem(COI_KEY)) loadCoiServiceWorker();
+	if (canOfferIsolation() && readSetting(COI_KEY)) loadCoiServiceWorker();
 }

@@ -1,11 +1,12 @@
 // Light and dark themes: the saved choice, else the system's, set as <html data-theme>.
+import { readSetting, writeSetting } from './storage';
 
 export type Theme = 'light' | 'dark';
 const KEY = 'ringlab:theme';
 
 /** The theme to start with: the saved choice, else prefers-color-scheme. */
 export function initialTheme(): Theme {
-	const saved = localStorage.getItem(KEY);
+	const saved = readSetting(KEY);
 	if (saved === 'light' || saved === 'dark') return saved;
 	return matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 }
@@ -13,7 +14,7 @@ export function initialTheme(): Theme {
 /** Applies a theme to the document and remembers it when the user chose it. */
 export function applyTheme(theme: Theme, save = false): void {
 	document.documentElement.dataset.theme = theme;
-	if (save) localStorage.setItem(KEY, theme);
+	if (save) writeSetting(KEY, theme);
 }
 
 /** Whether moves should be drawn at once (prefers-reduced-motion: reduce). */
