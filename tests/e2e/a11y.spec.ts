@@ -46,3 +46,19 @@ test('axe: the table view with the inspector and the mapping, dark theme', async
 	await page.getByRole('button', { name: 'Table', exact: true }).click();
 	await expectNoSeriousViolations(page, 'the table view');
 });
+
+test('axe: step mode lanes, a lesson at its question (dark), and a capture', async ({ page }) => {
+	await page.emulateMedia({ colorScheme: 'dark' });
+	await page.goto('/?lesson=3-nested-writers-commit');
+	await expect(page.locator('body')).toHaveAttribute('data-engine', 'idle');
+	while ((await page.getByTestId('lesson-question').count()) === 0) {
+		await press(page, 'Step');
+		await expect(page.locator('body')).toHaveAttribute('data-engine', 'idle');
+	}
+	await expect(page.getByTestId('lanes').locator('article').first()).toBeVisible();
+	await expectNoSeriousViolations(page, 'a lesson at its question, with lanes');
+	await page.goto('/capture');
+	await page.getByRole('button', { name: 'overwrite-loss/cpu0.raw' }).click();
+	await expect(page.getByTestId('capture-summary')).toBeVisible();
+	await expectNoSeriousViolations(page, 'the capture page');
+});
