@@ -64,17 +64,18 @@ test('Tab goes header → machine → CPU → write controls → … → sub-buf
 			})
 		);
 	}
-	expect(order.slice(0, 6)).toEqual([
+	expect(order.slice(0, 7)).toEqual([
 		'Lesson',
+		'Open a capture',
 		'Copy link',
 		'Drawing',
 		'Table',
 		'Dark theme',
 		'Shortcuts ?'
 	]);
-	expect(order.slice(6, 10)).toEqual(['Kernel', 'CPUs', 'Overwrite', 'Tracing']);
-	expect(order[10]).toBe('CPU 0');
-	expect(order.slice(11, 14)).toEqual(['Size', 'Context', 'Write']);
+	expect(order.slice(7, 11)).toEqual(['Kernel', 'CPUs', 'Overwrite', 'Tracing']);
+	expect(order[11]).toBe('CPU 0');
+	expect(order.slice(12, 15)).toEqual(['Size', 'Context', 'Write']);
 	// Focus moves to the time controls after the controls, then into the drawing.
 	await lab.getByRole('button', { name: 'Free snapshot' }).focus();
 	await lab.keyboard.press('Tab');
