@@ -9,6 +9,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from '@playwright/test';
+import { READOUT_MS, ringsPerFrame } from '../src/lib/ui/cadence';
 
 const PORT = 4183;
 const URL_ROOT = `http://localhost:${PORT}/`;
@@ -181,8 +182,11 @@ try {
 			what: '8 writer threads at full speed, reduced motion'
 		}
 	];
+	const turn = ringsPerFrame(8, 64);
 	console.log(
-		`\nframes with 8 CPUs x 64 sub-buffers drawn while the continuous writer runs (${FRAMES} frames):`
+		`\nframes with 8 CPUs x 64 sub-buffers drawn while the continuous writer runs (${FRAMES} frames):` +
+			`\n  (the page redraws ${turn} of the 8 rings a frame, so each ring ${((60 * turn) / 8).toFixed(1)} times a second at 60 fps,` +
+			` and the numbers every ${READOUT_MS} ms in a frame of their own: src/lib/ui/cadence.ts)`
 	);
 	for (const c of cases) {
 		const r = await writerFrames(browser, c.rate, c.allCpus, c.motion);

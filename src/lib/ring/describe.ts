@@ -134,6 +134,11 @@ export function describeRing(ring: Ring, buffer = 0): RingState {
 	};
 }
 
+/** One CPU's part of {@link describeRing}: what a drawing of that CPU alone needs. */
+export function describeCpu(ring: Ring, cpu: number, buffer = 0): CpuState {
+	return describeStruct(ring, structOf(ring, buffer, cpu), cpu);
+}
+
 /** The records of one page (the page inspector), from 0 to its commit. */
 export function pageRecords(ring: Ring, s: number, p: number) {
 	const off = subbufOff(ring, s, p);

@@ -5,6 +5,7 @@
 // the rate) and draws the copy that comes back: the same events, slower and not concurrent.
 import type { Step, StepResult } from '$lib/ring';
 import type { Transport } from '$lib/ring/protocol';
+import { READOUT_MS } from './cadence';
 
 export interface WriterSettings {
 	/** Events per second per CPU; 0 = as fast as it can. */
@@ -22,8 +23,10 @@ export interface WriterHooks {
 	stopThreads(): Promise<void>;
 	/** Events the writer thread of `cpu` wrote so far (can be late). */
 	written(cpu: number): number;
-	/** Re-read the state in place and redraw, once per frame. */
+	/** Re-read all of the state in place and redraw it (when the writer stops). */
 	sample(): void;
+	/** One animation frame's re-read and redraw while the writer runs (can be partial). */
+	frame(): void;
 }
 
 /** The smallest payload: the stamp is a u32 sequence number and a u32 CPU. */
@@ -43,6 +46,8 @@ export class ContinuousWriter {
 	#frame = 0;
 	#t0 = 0;
 	#sent = 0;
+	/** When `total` was last updated while writer threads run (performance.now()). */
+	#totalAt = 0;
 	#inFlight: Promise<void> | null = null;
 
 	constructor(hooks: WriterHooks) {
@@ -108,8 +113,13 @@ export class ContinuousWriter {
 	#tick = (): void => {
 		if (!this.running) return;
 		if (this.mode === 'threads') {
-			this.total = this.#threadTotal();
-			this.#hooks.sample();
+			// The count is text beside the controls: re-set every frame it would lay out the page.
+			const now = performance.now();
+			if (now - this.#totalAt >= READOUT_MS) {
+				this.#totalAt = now;
+				this.total = this.#threadTotal();
+			}
+			this.#hooks.frame();
 		} else if (!this.#inFlight) this.#inFlight = this.#sendBatch();
 		this.#frame = requestAnimationFrame(this.#tick);
 	};
@@ -127,7 +137,7 @@ export class ContinuousWriter {
 				const res = await this.#hooks.apply({ op: 'write', cpu, size, repeat: due });
 				this.total += typeof res.written === 'number' ? res.written : res.ok ? due : 0;
 			}
-			this.#hooks.sample();
+			this.#hooks.frame();
 		} finally {
 			this.#inFlight = null;
 		}

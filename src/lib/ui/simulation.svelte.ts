@@ -7,6 +7,7 @@
 // log, and the outcome of the last action (which control, errno and reason when refused).
 import {
 	checkInvariants,
+	describeCpu,
 	describeRing,
 	FormatError,
 	parseScenario,
@@ -15,6 +16,7 @@ import {
 	structOf,
 	takeHandedEvents,
 	type ConsumerCursor,
+	type CpuState,
 	type DecodedRecord,
 	type KernelVersion,
 	type Mapping,
@@ -32,6 +34,7 @@ import type { TimelineEntry } from '$lib/ring/timeline';
 import { wholeMappingBytes } from '$lib/viz/pgoff-strip';
 import { traceLines, type TraceEvent } from '$lib/viz/trace-pipe';
 import { describeStep, partial, resultText } from './step-text';
+import { READOUT_MS, ringsPerFrame } from './cadence';
 import { ContinuousWriter, type WriterSettings } from './continuous-writer.svelte';
 
 /** The controls whose refusals are shown next to them. */
@@ -81,6 +84,7 @@ export interface LogLine {
 export type WriterContext = 'task' | 'irq' | 'nmi';
 
 const LOG_LIMIT = 2000;
+
 export const DEFAULT_SETUP: LabSetup = {
 	kernel: '6.10',
 	cpus: 2,
@@ -119,6 +123,11 @@ export class Lab {
 	setup: LabSetup = $state.raw(DEFAULT_SETUP);
 	/** null until the engine Worker has answered. */
 	state: RingState = $state.raw(null!);
+	/**
+	 * What the rings draw, one entry per CPU: `state.cpus` when the lab is still, re-read a few
+	 * CPUs per frame while the continuous writer runs (an unchanged entry is not redrawn).
+	 */
+	rings: readonly CpuState[] = $state.raw([]);
 	maps: Mapping[] = $state.raw([]);
 	/** Each mapped CPU's meta page as user space reads it now (stale between updates, by design). */
 	meta: readonly (MetaFields | undefined)[] = $state.raw([]);
@@ -156,6 +165,10 @@ export class Lab {
 	/** What each CPU's user-space consumer has read so far (libtracefs keeps the same). */
 	#cursors: (ConsumerCursor | undefined)[] = [];
 	#lineId = 0;
+	/** When the numbers were last re-read while the writer runs (performance.now()). */
+	#readoutAt = 0;
+	/** The first CPU whose ring the next frame re-reads. */
+	#nextRing = 0;
 
 	constructor(setup: Partial<LabSetup> = {}) {
 		this.setup = { ...DEFAULT_SETUP, ...setup };
@@ -165,7 +178,8 @@ export class Lab {
 				this.#client?.startWriters(cpus, rate, size) ?? false,
 			stopThreads: () => this.#client?.stopWriters() ?? Promise.resolve(),
 			written: (cpu) => this.#client?.written(cpu) ?? 0,
-			sample: () => this.#sample()
+			sample: () => this.#sample(),
+			frame: () => this.#frame()
 		});
 		void this.#enqueue(() => this.#boot());
 	}
@@ -650,9 +664,11 @@ export class Lab {
 	 * threads run, what it reads can be late and mid-write, so invariants are checked only when
 	 * no writer runs.
 	 */
-	#sample(): void {
+	#sample(rings = true): void {
 		const ring = this.ring;
 		this.state = describeRing(ring);
+		if (rings) this.rings = this.state.cpus;
+		this.#readoutAt = performance.now();
 		this.maps = this.#client!.maps;
 		const meta: (MetaFields | undefined)[] = [];
 		for (const m of this.maps)
@@ -660,6 +676,27 @@ export class Lab {
 		this.meta = meta;
 		const sel = this.selected;
 		if (sel && !this.state.cpus[sel.cpu]?.pages[sel.page]) this.selected = null;
+	}
+
+	/**
+	 * One animation frame while the continuous writer runs: the next few CPUs' rings (see
+	 * ringsPerFrame), or, every READOUT_MS, the numbers instead.
+	 */
+	#frame(): void {
+		const ring = this.ring;
+		const n = ring.L.cpus;
+		if (this.rings.length !== n) return this.#sample();
+		// A frame that re-reads the numbers leaves the rings as they are: no frame does both.
+		if (performance.now() - this.#readoutAt >= READOUT_MS) return this.#sample(false);
+		const rings = [...this.rings];
+		const most = Math.max(...rings.map((c) => c.nrPages));
+		const turn = ringsPerFrame(n, most);
+		for (let k = 0; k < turn; k++) {
+			const c = (this.#nextRing + k) % n;
+			rings[c] = describeCpu(ring, c);
+		}
+		this.#nextRing = (this.#nextRing + turn) % n;
+		this.rings = rings;
 	}
 
 	#refresh(): void {

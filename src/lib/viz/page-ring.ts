@@ -2,7 +2,7 @@
 // filled as far as it is committed and labelled with its ID once mapped; the reader page outside
 // the ring; the HEAD / UPDATE flags on the links that carry them; and the head, commit, tail and
 // reader pointers as distinct labelled marks. Reads an engine snapshot; never runs the engine.
-import { arc, interpolate, select, type Selection } from 'd3';
+import { arc, interpolate, path, select, type Path, type Selection } from 'd3';
 import type { CpuState, PageState } from '$lib/ring';
 import { COLOR } from './colors';
 import { drawLinks, drawReaderLink } from './ring-links';
@@ -82,17 +82,23 @@ export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRin
 	const share = (p: number) => fillShare(pageOf(p)?.commit ?? 0, capacity);
 	const role = (p: number) => (slots.has(p) ? 'ring' : 'reader');
 
-	const root = select(svg)
-		.attr('width', g.width)
-		.attr('height', g.height)
-		.attr('viewBox', `0 0 ${g.width} ${g.height}`)
-		.attr('role', 'group')
-		.attr('aria-label', summary(cpu))
-		.attr('data-testid', `ring-cpu-${cpu.cpu}`)
-		.style('font-size', '13px');
+	const root = select(svg);
+	const about = summary(cpu);
+	if (changed(svg, `${g.width}|${g.height}|${cpu.cpu}|${about}`))
+		root.attr('width', g.width)
+			.attr('height', g.height)
+			.attr('viewBox', `0 0 ${g.width} ${g.height}`)
+			.attr('role', 'group')
+			.attr('aria-label', about)
+			.attr('data-testid', `ring-cpu-${cpu.cpu}`)
+			.style('font-size', '13px');
+	// Layers are made once; setting an attribute to the value it has still costs a style pass.
 	const layer = (name: string): Layer =>
-		root.selectAll<SVGGElement, string>(`g.${name}`).data([name]).join('g').attr('class', name);
-	const linksLayer = layer('links').attr('transform', `translate(${g.cx},${g.cy})`);
+		root
+			.selectAll<SVGGElement, string>(`g.${name}`)
+			.data([name])
+			.join((enter) => enter.append('g').attr('class', name));
+	const linksLayer = layer('links');
 	const pagesLayer = layer('pages');
 	const pointersLayer = layer('pointers');
 
@@ -121,26 +127,21 @@ export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRin
 					selectHandlers.get(svg)?.(p);
 				});
 		});
-	// Only the pages whose picture changed are touched below.
-	const pages = all.filter(function (p) {
-		const pg = pageOf(p)!;
-		const key = [
-			g.width,
-			n,
-			mode,
-			capacity,
-			role(p),
-			slots.get(p),
-			pg.id,
-			pg.commit,
-			pg.entries,
-			p === selectedPage,
-			p === highlightPage,
-			duration > 0
-		].join();
-		return changed(this, key);
-	});
-	pages
+	// Only what changed is touched below: where a page sits, what it is called, how full it is.
+	// While writers run most pages keep their place and name and only their fill moves.
+	const where = (p: number) => `${g.width},${n},${role(p)},${slots.get(p)}`;
+	const named = (p: number) => `${pageOf(p)!.id},${p === selectedPage},${p === highlightPage}`;
+	const filled = (p: number) =>
+		`${pageOf(p)!.commit},${pageOf(p)!.entries},${capacity},${mode},${duration > 0}`;
+	const only = <E extends Element>(
+		sel: Selection<E, number, SVGGElement, unknown>,
+		key: (p: number) => string
+	) =>
+		sel.filter(function (p) {
+			return changed(this, key(p));
+		});
+	const moved = only(all, (p) => `${where(p)}|${named(p)}`);
+	moved
 		.each(function (p) {
 			// A page that changed places (a reader swap) fades in where it landed.
 			if (this.dataset.role && this.dataset.role !== role(p)) this.style.opacity = '0.2';
@@ -148,18 +149,22 @@ export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRin
 		.attr('data-testid', (p) => subbufTestId(cpu.cpu, pageOf(p)!))
 		.attr('data-page', (p) => p)
 		.attr('data-id', (p) => pageOf(p)?.id ?? '')
-		.attr('data-commit', (p) => pageOf(p)?.commit ?? 0)
-		.attr('data-entries', (p) => pageOf(p)?.entries ?? 0)
 		.attr('data-role', role)
-		.attr('transform', (p) =>
-			slots.has(p) ? `translate(${g.cx},${g.cy})` : `translate(${g.reader.x},${g.reader.y})`
-		)
-		.attr('aria-pressed', (p) => String(p === selectedPage))
-		.attr('aria-label', (p) => describe(pageOf(p)!, capacity, slots.has(p)));
-	pages.select('title').text((p) => describe(pageOf(p)!, capacity, slots.has(p)));
+		.attr('aria-pressed', (p) => String(p === selectedPage));
+	// The title stands for the page's words: its name and fill, also in the group's attributes.
+	only(all.select<SVGTitleElement>('title'), (p) => `${where(p)}|${named(p)}|${filled(p)}`).each(
+		function (p) {
+			const page = pageOf(p)!;
+			const words = describe(page, capacity, slots.has(p));
+			this.textContent = words;
+			const group = this.parentElement!;
+			group.dataset.commit = String(page.commit);
+			group.dataset.entries = String(page.entries);
+			group.setAttribute('aria-label', words);
+		}
+	);
 	const marked = (p: number) => p === selectedPage || p === highlightPage;
-	pages
-		.select<SVGPathElement>('path.frame')
+	only(all.select<SVGPathElement>('path.frame'), (p) => `${where(p)}|${named(p)}`)
 		.attr('d', (p) => sectorShape(g, place(p), n, 1))
 		.style('fill', COLOR.page)
 		.style('stroke', (p) =>
@@ -173,7 +178,10 @@ export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRin
 		.style('stroke-dasharray', (p) =>
 			p === highlightPage && p !== selectedPage ? '5 3' : null
 		);
-	const fills = pages.select<SVGPathElement>('path.fill').style('fill', COLOR.fill);
+	const fills = only(
+		all.select<SVGPathElement>('path.fill'),
+		(p) => `${where(p)}|${filled(p)}`
+	).style('fill', COLOR.fill);
 	const before = new Map<Element, number>();
 	fills.each(function () {
 		before.set(this, Number(this.dataset.share ?? 0));
@@ -188,10 +196,13 @@ export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRin
 				const i = interpolate(before.get(this) ?? 0, share(p));
 				return (t) => sectorShape(g, place(p), n, i(t));
 			});
-	pages.select<SVGTextElement>('text.label').each(function (p) {
+	only(
+		all.select<SVGTextElement>('text.label'),
+		(p) => `${where(p)}|${named(p)}|${filled(p)}`
+	).each(function (p) {
 		label(this, g, pageOf(p)!, place(p), slots.has(p) ? mode : 'full', share(p));
 	});
-	const fading = pages.filter(function () {
+	const fading = moved.filter(function () {
 		return this.style.opacity !== '1';
 	});
 	if (duration <= 0) fading.style('opacity', 1);
@@ -205,6 +216,7 @@ export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRin
 		cpu.pages[cpu.reader]?.next
 	];
 	if (changed(linksLayer.node()!, links.join())) {
+		linksLayer.attr('transform', `translate(${g.cx},${g.cy})`);
 		drawLinks(linksLayer, g, cpu, slots, n);
 		drawReaderLink(pagesLayer, g, cpu, slots, n);
 		drawReaderCaption(pagesLayer, g);
@@ -226,23 +238,52 @@ export function subbufTestId(cpu: number, page: Pick<PageState, 'id' | 'page'>):
 	return page.id === null ? `subbuf-${cpu}-p${page.page}` : `subbuf-${cpu}-${page.id}`;
 }
 
+/**
+ * A d3 path context that shifts everything by (dx, dy). The sectors are drawn in the SVG's own
+ * coordinates rather than under a translate() per page: every transform is a node the browser
+ * carries through each frame's paint (hundreds of pages with 8 CPUs of 64 sub-buffers).
+ */
+class ShiftedPath {
+	dx = 0;
+	dy = 0;
+	out: Path = path();
+	moveTo(x: number, y: number) {
+		this.out.moveTo(x + this.dx, y + this.dy);
+	}
+	lineTo(x: number, y: number) {
+		this.out.lineTo(x + this.dx, y + this.dy);
+	}
+	arc(x: number, y: number, r: number, a0: number, a1: number, ccw?: boolean) {
+		this.out.arc(x + this.dx, y + this.dy, r, a0, a1, ccw);
+	}
+	closePath() {
+		this.out.closePath();
+	}
+}
+
+const shifted = new ShiftedPath();
 const ringArc = arc<{ start: number; end: number; inner: number; outer: number }>()
 	.innerRadius((d) => d.inner)
 	.outerRadius((d) => d.outer)
 	.startAngle((d) => d.start)
 	.endAngle((d) => d.end)
-	.padAngle(0.025);
+	.padAngle(0.025)
+	.context(shifted as unknown as CanvasRenderingContext2D);
 
 /** A sub-buffer filled to share `s`: its ring sector grown outwards, or the reader box upwards. */
 function sectorShape(g: RingGeometry, at: Place | null, n: number, s: number): string {
 	if (!at) return '';
 	if (!at.ring) {
 		const h = g.reader.h * s;
-		return `M0,${g.reader.h - h}h${g.reader.w}v${h}h${-g.reader.w}Z`;
+		return `M${g.reader.x},${g.reader.y + g.reader.h - h}h${g.reader.w}v${h}h${-g.reader.w}Z`;
 	}
 	const half = Math.PI / Math.max(n, 1);
 	const outer = g.rIn + (g.rOut - g.rIn) * s;
-	return ringArc({ start: at.angle - half, end: at.angle + half, inner: g.rIn, outer }) ?? '';
+	shifted.dx = g.cx;
+	shifted.dy = g.cy;
+	shifted.out = path();
+	ringArc({ start: at.angle - half, end: at.angle + half, inner: g.rIn, outer });
+	return shifted.out.toString();
 }
 
 function label(
@@ -256,9 +297,10 @@ function label(
 	const text = select(el);
 	text.selectAll('tspan').remove();
 	if (!at || mode === 'none') return;
+	const [px, py] = at.ring ? polar((g.rIn + g.rOut) / 2, at.angle) : [0, 0];
 	const [x, y] = at.ring
-		? polar((g.rIn + g.rOut) / 2, at.angle)
-		: [g.reader.w / 2, g.reader.h / 2];
+		? [g.cx + px, g.cy + py]
+		: [g.reader.x + g.reader.w / 2, g.reader.y + g.reader.h / 2];
 	text.attr('text-anchor', 'middle')
 		.attr('x', x)
 		.attr('y', y)

@@ -48,8 +48,7 @@ export function drawLinks(
 		const color =
 			flag === 'HEAD' ? COLOR.flagHead : flag === 'UPDATE' ? COLOR.flagUpdate : COLOR.outline;
 		link.select('path.chevron')
-			.attr('d', 'M-3,-4L3,0L-3,4')
-			.attr('transform', `translate(${x},${y}) rotate(${(a * 180) / Math.PI})`)
+			.attr('d', chevron(x, y, a))
 			.style('fill', 'none')
 			.style('stroke', color)
 			.style('stroke-width', flag === 'NORMAL' ? 1.2 : 2.4);
@@ -73,6 +72,18 @@ export function drawLinks(
 			.style('fill', 'var(--rl-on-flag, #fff)')
 			.text(flag === 'NORMAL' ? '' : flag);
 	});
+}
+
+/**
+ * The chevron `M-3,-4L3,0L-3,4` turned by `a` and moved to (x, y), as plain coordinates (no
+ * transform per link: see ShiftedPath in page-ring.ts).
+ */
+function chevron(x: number, y: number, a: number): string {
+	const c = Math.cos(a);
+	const s = Math.sin(a);
+	const at = (px: number, py: number) =>
+		`${(x + px * c - py * s).toFixed(2)},${(y + px * s + py * c).toFixed(2)}`;
+	return `M${at(-3, -4)}L${at(3, 0)}L${at(-3, 4)}`;
 }
 
 /** The reader page's next link points into the ring; nothing in the ring points back at it. */

@@ -161,6 +161,7 @@ export class EngineClient {
 	async stopWriters(): Promise<void> {
 		if (!this.control) return;
 		Atomics.store(this.control, 0, WRITER_STOP);
+		Atomics.notify(this.control, 0); // writers sleeping between batches wake at once
 		await Promise.all(
 			this.writers.map(
 				(w) => new Promise<void>((res) => (w.onmessage = () => (w.terminate(), res())))
