@@ -19,7 +19,9 @@ import {
 	D_REAL_END,
 	D_WRITE,
 	H_REC_DISABLED,
+	SF_ENTRIES,
 	S_COMMIT_PAGE,
+	S_COMMITS,
 	S_COMMITTING,
 	S_HEAD_PAGE,
 	S_MAPPED,
@@ -137,6 +139,17 @@ export function describeRing(ring: Ring, buffer = 0): RingState {
 /** One CPU's part of {@link describeRing}: what a drawing of that CPU alone needs. */
 export function describeCpu(ring: Ring, cpu: number, buffer = 0): CpuState {
 	return describeStruct(ring, structOf(ring, buffer, cpu), cpu);
+}
+
+/**
+ * A number that moves whenever a writer on `cpu` starts or finishes an event: the `commits` count
+ * every writer increments when it starts (rb_start_commit) plus the `entries` counter it
+ * increments when its event is in. A drawing of that CPU made at the same number has nothing
+ * new to show from writers, so a redraw while writers run can skip it.
+ */
+export function writerProgress(ring: Ring, cpu: number, buffer = 0): number {
+	const s = structOf(ring, buffer, cpu);
+	return ring.i32[structI(ring, s) + S_COMMITS]! + ring.f64[structF(ring, s) + SF_ENTRIES]!;
 }
 
 /** The records of one page (the page inspector), from 0 to its commit. */

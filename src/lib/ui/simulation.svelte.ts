@@ -9,6 +9,7 @@ import {
 	checkInvariants,
 	describeCpu,
 	describeRing,
+	writerProgress,
 	FormatError,
 	parseScenario,
 	pageRecords,
@@ -167,8 +168,13 @@ export class Lab {
 	#lineId = 0;
 	/** When the numbers were last re-read while the writer runs (performance.now()). */
 	#readoutAt = 0;
-	/** The first CPU whose ring the next frame re-reads. */
+	/** The first CPU whose ring the next frame may re-read. */
 	#nextRing = 0;
+	/** `writerProgress` of each CPU when its ring was last re-read, and the frame it was. */
+	#drawnWrites: number[] = [];
+	#drawnAt: number[] = [];
+	/** Frames drawn since the writer started (see #frame). */
+	#frames = 0;
 
 	constructor(setup: Partial<LabSetup> = {}) {
 		this.setup = { ...DEFAULT_SETUP, ...setup };
@@ -667,7 +673,10 @@ export class Lab {
 	#sample(rings = true): void {
 		const ring = this.ring;
 		this.state = describeRing(ring);
-		if (rings) this.rings = this.state.cpus;
+		if (rings) {
+			this.rings = this.state.cpus;
+			this.#drawnWrites = this.rings.map((c) => writerProgress(ring, c.cpu));
+		}
 		this.#readoutAt = performance.now();
 		this.maps = this.#client!.maps;
 		const meta: (MetaFields | undefined)[] = [];
@@ -691,12 +700,24 @@ export class Lab {
 		const rings = [...this.rings];
 		const most = Math.max(...rings.map((c) => c.nrPages));
 		const turn = ringsPerFrame(n, most);
-		for (let k = 0; k < turn; k++) {
+		// Each ring at most once in its share of the frames (a ring a writer fills flat out
+		// changes all its sectors), and only when writers moved it since it was drawn.
+		const share = Math.ceil(n / turn);
+		const frame = ++this.#frames;
+		let drawn = 0;
+		let k = 0;
+		for (; k < n && drawn < turn; k++) {
 			const c = (this.#nextRing + k) % n;
+			if (frame - (this.#drawnAt[c] ?? -Infinity) < share) continue;
+			const writes = writerProgress(ring, c);
+			if (writes === this.#drawnWrites[c]) continue;
+			this.#drawnWrites[c] = writes;
+			this.#drawnAt[c] = frame;
 			rings[c] = describeCpu(ring, c);
+			drawn++;
 		}
-		this.#nextRing = (this.#nextRing + turn) % n;
-		this.rings = rings;
+		this.#nextRing = (this.#nextRing + k) % n;
+		if (drawn) this.rings = rings;
 	}
 
 	#refresh(): void {
