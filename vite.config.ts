@@ -70,6 +70,9 @@ export default defineConfig({
 	build: { rolldownOptions: { checks: { bundlerTimings: false } } },
 	test: {
 		include: ['tests/unit/**/*.test.ts'],
-		environment: 'node'
+		environment: 'node',
+		// Property tests take 1-2 s here; on a loaded 2-core CI machine 5 s (the default) was
+		// reached twice. A test that hangs still fails, later.
+		testTimeout: 20_000
 	}
 });
