@@ -115,7 +115,6 @@ export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRin
 			e.append('title');
 			e.append('path').attr('class', 'frame');
 			e.append('path').attr('class', 'fill');
-			e.append('text').attr('class', 'label');
 			return e
 				.attr('tabindex', 0)
 				.attr('role', 'button')
@@ -196,6 +195,15 @@ export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRin
 				const i = interpolate(before.get(this) ?? 0, share(p));
 				return (t) => sectorShape(g, place(p), n, i(t));
 			});
+	// Labels only where there is room for them (none on a ring of more than 24 sub-buffers; the
+	// reader page always has one): an empty text per page is still an object to lay out and paint.
+	all.each(function (p) {
+		const last = this.lastElementChild;
+		const has = last?.classList.contains('label') ?? false;
+		const wants = !slots.has(p) || mode !== 'none';
+		if (wants && !has) select(this).append('text').attr('class', 'label');
+		else if (!wants && has) last!.remove();
+	});
 	only(
 		all.select<SVGTextElement>('text.label'),
 		(p) => `${where(p)}|${named(p)}|${filled(p)}`
