@@ -30,7 +30,7 @@ import {
 	S_TAIL_PAGE,
 	type CounterName
 } from './layout';
-import { findHeadPageQuiet, linkFlags, nextPage, prevPage, ringOrder } from './page-ring';
+import { headPageAsReaderFinds, linkFlags, nextPage, prevPage, ringOrder } from './page-ring';
 import { clockNow } from './clock';
 import { descI, structF, structI, structOf, subbufOff, type Ring } from './ring';
 import { commitSize, readCommit, readTimeStamp } from './subbuf';
@@ -59,6 +59,10 @@ export interface CpuState {
 	nrPages: number;
 	/** Page numbers of the ring in next order, starting at the head page. */
 	ring: number[];
+	/**
+	 * The head page as a reader would find it now (rb_set_head_page): the page whose previous
+	 * link carries HEAD, or UPDATE while a writer pushes it; -1 if none (never when quiescent).
+	 */
 	head: number;
 	tail: number;
 	commit: number;
@@ -105,7 +109,7 @@ export function describeStruct(ring: Ring, s: number, cpu: number): CpuState {
 	const n = ring.i32[SI + S_NR_PAGES]!;
 	const counters = {} as Record<CounterName, number>;
 	for (const [name, i] of COUNTERS) counters[name] = ring.f64[SF + i]!;
-	const head = findHeadPageQuiet(ring, s);
+	const head = headPageAsReaderFinds(ring, s);
 	const pages: PageState[] = [];
 	for (let p = 0; p <= n; p++) pages.push(describePage(ring, s, p));
 	return {

@@ -125,6 +125,26 @@ export function readerPage(ring: Ring, s: number): number {
 }
 
 /**
+ * The head page as rb_set_head_page finds it, without storing the cached pointer: from
+ * cpu_buffer->head_page forward, the first page whose previous page's link carries a flag (HEAD,
+ * or UPDATE while a writer pushes it: rb_is_head_page returns either). This is what a reader
+ * swapping at this moment would take for the head, so it is what the drawing marks. Unlike the
+ * kernel's loop, a link that no longer points at the page (RB_PAGE_MOVED) does not count: that
+ * page is the reader page, never the head. -1 if no link carries a flag.
+ */
+export function headPageAsReaderFinds(ring: Ring, s: number): number {
+	const si = structI(ring, s);
+	const n = ring.i32[si + S_NR_PAGES]!;
+	let page = ring.i32[si + S_HEAD_PAGE]!;
+	for (let i = 0; i <= n; i++) {
+		const flag = isHeadPage(ring, s, page, prevPage(ring, s, page));
+		if (flag === RB_PAGE_HEAD || flag === RB_PAGE_UPDATE) return page;
+		page = nextPage(ring, s, page);
+	}
+	return -1;
+}
+
+/**
  * The head page as the truth has it (the page whose previous page's link carries HEAD), without
  * updating the cached pointer: for describing and checking state. -1 if no link carries HEAD.
  */

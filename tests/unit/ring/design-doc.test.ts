@@ -144,12 +144,19 @@ describe('ring-buffer-design.rst scenarios', () => {
 		const d = new Driver({ subbufsPerCpu: 3 });
 		for (let i = 0; i < 12; i++) d.write(BIG);
 		d.spawnWriter('w', 'task', BIG);
+		const oldHead = d.cpu.head;
+		const newHead = d.cpu.pages[oldHead]!.next;
+		expect(d.cpu.pages[oldHead]!.prev).toBe(3);
 		d.stepThrough('w', 'cmpxchg link HEAD -> UPDATE');
 		expect([d.link(3), d.link(1)]).toEqual(['UPDATE', 'NORMAL']);
+		// rb_is_head_page counts UPDATE: a reader now still finds the old head (and its swap fails)
+		expect(d.cpu.head).toBe(oldHead);
 		d.stepThrough('w', 'cmpxchg next link NORMAL -> HEAD');
 		expect([d.link(3), d.link(1)]).toEqual(['UPDATE', 'HEAD']);
+		expect(d.cpu.head).toBe(oldHead); // rb_set_head_page walks from the cached head
 		d.stepThrough('w', 'cmpxchg link UPDATE -> NORMAL');
 		expect([d.link(3), d.link(1)]).toEqual(['NORMAL', 'HEAD']);
+		expect(d.cpu.head).toBe(newHead);
 		expect(d.cpu.tail).toBe(3);
 		d.stepThrough('w', 'cmpxchg tail_page');
 		expect(d.cpu.tail).toBe(1);
