@@ -60,7 +60,7 @@ export function checkExpectShape(expected: unknown, path: string): string | null
 		if (dollar.length) {
 			if (dollar.length !== keys.length) return `${path}: do not mix comparisons with fields`;
 			for (const k of keys) {
-				if (!(k in OPS) && k !== '$ne')
+				if (!Object.hasOwn(OPS, k) && k !== '$ne')
 					return `${path}.${k}: unknown comparison (use $gt, $gte, $lt, $lte, $ne)`;
 				if (k !== '$ne' && typeof expected[k] !== 'number')
 					return `${path}.${k}: must be a number`;

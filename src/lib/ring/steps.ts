@@ -121,7 +121,7 @@ const BIG = 2 ** 53 - 1;
 export function validateStep(raw: unknown, path: string, config: RingConfig): Step {
 	if (!isObject(raw)) throw new FormatError(path, 'a step must be an object');
 	const op = raw.op;
-	if (typeof op !== 'string' || !(op in FIELDS))
+	if (typeof op !== 'string' || !Object.hasOwn(FIELDS, op))
 		throw new FormatError(`${path}.op`, `unknown op (known: ${OP_NAMES.join(', ')})`);
 	const fields = FIELDS[op as OpName];
 	for (const k of Object.keys(raw)) {
