@@ -117,7 +117,15 @@ function copyPayload(ring: Ring, dst: number, p: Uint8Array): void {
 	const n = words.length;
 	const i32 = ring.i32;
 	const di = dst >> 2;
-	for (let k = 0; k < n; k++) i32[di + k] = words[k]!;
+	let k = 0;
+	for (; k + 4 <= n; k += 4) {
+		// four words a turn, as the benchmark's bare encode loop copies them (64 B: 90 -> 77 ns/event)
+		i32[di + k] = words[k]!;
+		i32[di + k + 1] = words[k + 1]!;
+		i32[di + k + 2] = words[k + 2]!;
+		i32[di + k + 3] = words[k + 3]!;
+	}
+	for (; k < n; k++) i32[di + k] = words[k]!;
 	if (len & 3) {
 		const u8 = ring.u8;
 		for (let b = n << 2; b < len; b++) u8[dst + b] = p[b]!;
