@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (`npm test`, and CI through .ci/run). Works on a fresh Debian machine with
 # only Node 20 and npm: installs what it lacks, runs every stage even after a failure, then prints
-# one closing line `N passed, N failed` and exits non-zero if anything failed.
+# one closing line `N passed, N failed, N skipped` and exits non-zero if anything failed.
 #
 # Stages: lint, check (one test each), Vitest, tests/kbuffer/run.sh (if present), Playwright.
 set -uo pipefail
@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 RESULTS=test-results
 passed=0
 failed=0
+skipped=0
 
 say() { printf '\n=== %s\n' "$*"; }
 
@@ -38,33 +39,37 @@ if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json
 fi
 
 mkdir -p "$RESULTS"
-rm -f "$RESULTS/unit.json" "$RESULTS/e2e.json" "$RESULTS/kbuffer.txt" "$RESULTS/kbuffer.log"
+rm -f "$RESULTS/unit.json" "$RESULTS/e2e.json" "$RESULTS/kbuffer.txt" "$RESULTS/kbuffer.log" \
+	"$RESULTS/kernel-live.txt"
 
 # --- Helpers -----------------------------------------------------------------------------------
 
-# count_stage NAME RC PASSED FAILED: adds a stage's counts; a stage that exited non-zero without
-# reporting a failed test (crash, no tests found, server did not start) counts as one failure.
+# count_stage NAME RC PASSED FAILED [SKIPPED]: adds a stage's counts; a stage that exited non-zero
+# without reporting a failed test (crash, no tests found, server did not start) counts as one failure.
 count_stage() {
-	local name=$1 rc=$2 p=$3 f=$4
+	local name=$1 rc=$2 p=$3 f=$4 s=${5:-0}
 	if ((rc != 0 && f == 0)); then
 		echo "$name exited with $rc without a failed test: counted as 1 failed" >&2
 		f=1
 	fi
 	passed=$((passed + p))
 	failed=$((failed + f))
-	printf '\n[%s] passed %d, failed %d\n' "$name" "$p" "$f"
+	skipped=$((skipped + s))
+	printf '\n[%s] passed %d, failed %d, skipped %d\n' "$name" "$p" "$f" "$s"
 }
 
-# json_counts KIND FILE: prints "passed failed" from a Vitest or Playwright JSON report, or "0 0".
+# json_counts KIND FILE: prints "passed failed skipped" from a Vitest or Playwright JSON report,
+# or "0 0 0".
 json_counts() {
 	node -e '
 		const [kind, file] = process.argv.slice(1);
 		let r;
-		try { r = JSON.parse(require("fs").readFileSync(file, "utf8")); } catch { console.log("0 0"); process.exit(0); }
-		if (kind === "vitest") console.log(`${r.numPassedTests ?? 0} ${r.numFailedTests ?? 0}`);
+		try { r = JSON.parse(require("fs").readFileSync(file, "utf8")); } catch { console.log("0 0 0"); process.exit(0); }
+		if (kind === "vitest")
+			console.log(`${r.numPassedTests ?? 0} ${r.numFailedTests ?? 0} ${(r.numPendingTests ?? 0) + (r.numTodoTests ?? 0)}`);
 		else {
 			const s = r.stats ?? {};
-			console.log(`${(s.expected ?? 0) + (s.flaky ?? 0)} ${s.unexpected ?? 0}`);
+			console.log(`${(s.expected ?? 0) + (s.flaky ?? 0)} ${s.unexpected ?? 0} ${s.skipped ?? 0}`);
 		}
 	' "$1" "$2"
 }
@@ -88,8 +93,11 @@ one_test check npm run check
 say 'unit (vitest)'
 npx vitest run --reporter=default --reporter=json --outputFile="$RESULTS/unit.json"
 rc=$?
-read -r p f < <(json_counts vitest "$RESULTS/unit.json")
-count_stage unit "$rc" "$p" "$f"
+read -r p f sk < <(json_counts vitest "$RESULTS/unit.json")
+count_stage unit "$rc" "$p" "$f" "$sk"
+# The live kernel tests (tests/unit/kernel/kernel.test.ts) say how many scenarios ran on this
+# machine's kernel and why the others were skipped.
+[[ -f $RESULTS/kernel-live.txt ]] && cat "$RESULTS/kernel-live.txt"
 
 if [[ -f tests/kbuffer/run.sh ]]; then
 	say 'kbuffer (libtraceevent)'
@@ -110,11 +118,11 @@ fi
 say 'e2e (playwright)'
 npx playwright test
 rc=$?
-read -r p f < <(json_counts playwright "$RESULTS/e2e.json")
-count_stage e2e "$rc" "$p" "$f"
+read -r p f sk < <(json_counts playwright "$RESULTS/e2e.json")
+count_stage e2e "$rc" "$p" "$f" "$sk"
 
 # --- Closing line ------------------------------------------------------------------------------
 
 echo
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 ((failed == 0))

@@ -19,9 +19,11 @@ import {
 	type KernelRecord,
 	type KernelStep
 } from '../kernel/runner';
+import { CapabilityRefused, formatProbe, probeKernel } from '../kernel/probe';
 import { readInput } from './input';
 
-const USAGE = `usage: ringlab kernel run|diff FILE|- [--json] [--out DIR] [--compare]`;
+const USAGE = `usage: ringlab kernel run|diff FILE|- [--json] [--out DIR] [--compare]
+       ringlab kernel probe [--json]`;
 
 export const EXIT = {
 	same: 0,
@@ -79,6 +81,7 @@ export async function kernelMain(
 	err: (s: string) => void
 ): Promise<number> {
 	const [sub, ...rest] = argv;
+	if (sub === 'probe') return probeMain(rest, out, err);
 	if (sub !== 'run' && sub !== 'diff') {
 		err(USAGE);
 		return EXIT.malformed;
@@ -118,6 +121,10 @@ export async function kernelMain(
 	try {
 		rec = await runOnKernel(scenario);
 	} catch (e) {
+		if (e instanceof CapabilityRefused) {
+			err(`ringlab: skipped: ${e.message}`);
+			return EXIT.unavailable;
+		}
 		if (e instanceof KernelUnavailable) {
 			err(`ringlab: no live kernel to run on: ${e.message}`);
 			return EXIT.unavailable;
@@ -162,4 +169,30 @@ export async function kernelMain(
 		}
 	}
 	return d.differences.length ? EXIT.differ : EXIT.same;
+}
+
+/** `ringlab kernel probe`: what this kernel allows, as a table (or JSON); exit 3 without a kernel. */
+async function probeMain(
+	args: string[],
+	out: (s: string) => void,
+	err: (s: string) => void
+): Promise<number> {
+	const json = args.includes('--json');
+	const unknown = args.find((a) => a !== '--json');
+	if (unknown) {
+		err(`ringlab: unexpected argument ${unknown}\n${USAGE}`);
+		return EXIT.malformed;
+	}
+	try {
+		const p = await probeKernel();
+		out(json ? JSON.stringify(p) : formatProbe(p));
+		return EXIT.same;
+	} catch (e) {
+		if (e instanceof KernelUnavailable) {
+			err(`ringlab: no live kernel to probe: ${e.message}`);
+			return EXIT.unavailable;
+		}
+		err(`ringlab: the probe failed: ${(e as Error).message}`);
+		return EXIT.failed;
+	}
 }

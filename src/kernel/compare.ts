@@ -73,6 +73,15 @@ export function compareWithEngine(rec: KernelRecord, config: RingConfig): DiffRe
 		return sim.apply(step);
 	};
 	const add = (d: Difference) => diffs.push(d);
+	/**
+	 * Set when the kernel refused a step the engine accepted, or the reverse: from there on the
+	 * two sides hold different states, so the comparison reports that step and stops.
+	 */
+	let diverged = false;
+	const diverge = (d: Difference) => {
+		add(d);
+		diverged = true;
+	};
 	const seenPages = new Map<number, number>();
 	// Left-over bytes (see maskLeftovers) are not compared: they are what the page held before,
 	// which depends on the reader's spare pages (one per open trace_pipe_raw file, swapped into
@@ -115,6 +124,26 @@ export function compareWithEngine(rec: KernelRecord, config: RingConfig): DiffRe
 		});
 	};
 	for (const st of rec.steps) {
+		try {
+			replayStep(st);
+		} catch (e) {
+			// The engine could not replay what the kernel did: a difference, never a crash.
+			diverge({
+				step: st.index,
+				op: st.op,
+				what: 'replay',
+				field: 'engine',
+				kernel: st.ok ? 'ok' : (st.errno ?? 'refused'),
+				engine: `threw: ${(e as Error).message}`,
+				mirrors: `the engine's "${st.op}"`
+			});
+		}
+		if (diverged) break;
+		compareState(st);
+	}
+	return { differences: diffs, estimated, engineSteps, markerRefused };
+
+	function replayStep(st: KernelStep): void {
 		const readPages = (cpu: number, pages: { cpu: number; hex: string }[], empty: boolean) => {
 			for (const p of pages) {
 				if (p.cpu !== cpu) continue;
@@ -178,8 +207,8 @@ export function compareWithEngine(rec: KernelRecord, config: RingConfig): DiffRe
 					});
 					const want = w.ok ? undefined : kernelErrnoAsEngine('write', w.errno);
 					const got = r.ok ? undefined : r.errno;
-					if (want !== got)
-						add({
+					if (want !== got) {
+						diverge({
 							step: st.index,
 							op: 'write',
 							what: `write ${wi}`,
@@ -188,6 +217,8 @@ export function compareWithEngine(rec: KernelRecord, config: RingConfig): DiffRe
 							engine: got ?? 'ok',
 							mirrors: r.message ?? 'rb_move_tail / ring_buffer_lock_reserve'
 						});
+						break;
+					}
 				}
 				break;
 			case 'consume':
@@ -201,9 +232,7 @@ export function compareWithEngine(rec: KernelRecord, config: RingConfig): DiffRe
 			default:
 				replayOther(st);
 		}
-		compareState(st);
 	}
-	return { differences: diffs, estimated, engineSteps, markerRefused };
 
 	function replayOther(st: KernelStep): void {
 		const raw = scenarioStep(rec, st);
@@ -225,8 +254,8 @@ export function compareWithEngine(rec: KernelRecord, config: RingConfig): DiffRe
 		const errno = st.ok ? undefined : st.errno;
 		const want = kernelErrnoAsEngine(st.op, errno);
 		const got = r0.ok ? undefined : r0.errno;
-		if (want !== got)
-			diffs.push({
+		if (want !== got) {
+			diverge({
 				step: st.index,
 				op: st.op,
 				what: 'result',
@@ -235,6 +264,8 @@ export function compareWithEngine(rec: KernelRecord, config: RingConfig): DiffRe
 				engine: got ?? 'ok',
 				mirrors: r0.message ?? `the checks of "${st.op}"`
 			});
+			return;
+		}
 		if (st.op === 'getReader' && st.reader && r0.ok) {
 			const m = sim.maps.get(`__observer${st.reader.cpu}`);
 			if (m) {

@@ -8,8 +8,16 @@ import type { Scenario, Step } from '../lib/ring';
 
 const SIZES = [0, 4, 12, 13, 16, 20, 64, 100, 112, 113, 116, 200, 500, 1000, 2000, 4064, 4072];
 
+/** What the kernel lets random scenarios do (from the probe: `ringlab kernel probe`). */
+export interface KernelScenarioOptions {
+	/** Sub-buffer order changes allowed: random orders and subbufOrder steps. */
+	orderChanges: boolean;
+	/** The order every scenario keeps when order changes are not allowed (the kernel's own). */
+	order: number;
+}
+
 /** Steps of one phase; `mapped` is the CPU mapped during the phase, or -1. */
-function stepArb(mapped: number, cpus: number): fc.Arbitrary<Step> {
+function stepArb(mapped: number, cpus: number, orderChanges: boolean): fc.Arbitrary<Step> {
 	const cpu = fc.integer({ min: 0, max: cpus - 1 });
 	const write = fc.record({
 		op: fc.constant('write' as const),
@@ -40,14 +48,15 @@ function stepArb(mapped: number, cpus: number): fc.Arbitrary<Step> {
 				.tuple(fc.oneof(cpu, fc.constant('all' as const)), fc.integer({ min: 2, max: 6 }))
 				.map(([c, subbufs]) => ({ op: 'resize', cpu: c, subbufs })),
 			weight: 1
-		},
-		{
+		}
+	];
+	if (orderChanges)
+		arbs.push({
 			arbitrary: fc
 				.integer({ min: 0, max: 2 })
 				.map((order) => ({ op: 'subbufOrder', order })),
 			weight: 1
-		}
-	];
+		});
 	if (mapped >= 0)
 		arbs.push(
 			{ arbitrary: fc.constant({ op: 'getReader', cpu: mapped }), weight: 5 },
@@ -62,52 +71,63 @@ function stepArb(mapped: number, cpus: number): fc.Arbitrary<Step> {
 	return fc.oneof(...arbs);
 }
 
-/** A scenario of a few phases, unmapped and mapped (map, steps with GET_READER, unmap). */
-export const kernelScenarioArb: fc.Arbitrary<Scenario> = fc
-	.record({
-		cpus: fc.integer({ min: 1, max: 2 }),
-		subbufsPerCpu: fc.integer({ min: 2, max: 5 }),
-		subbufOrder: fc.integer({ min: 0, max: 2 }),
-		overwrite: fc.boolean()
-	})
-	.chain((cfg) =>
-		fc
-			.array(
-				fc
-					.integer({ min: -1, max: cfg.cpus - 1 })
-					.chain((mapped) =>
+/**
+ * A scenario of a few phases, unmapped and mapped (map, steps with GET_READER, unmap), for a kernel
+ * that allows what `opts` says.
+ */
+export function kernelScenarioArbFor(opts: KernelScenarioOptions): fc.Arbitrary<Scenario> {
+	return fc
+		.record({
+			cpus: fc.integer({ min: 1, max: 2 }),
+			subbufsPerCpu: fc.integer({ min: 2, max: 5 }),
+			subbufOrder: opts.orderChanges
+				? fc.integer({ min: 0, max: 2 })
+				: fc.constant(opts.order),
+			overwrite: fc.boolean()
+		})
+		.chain((cfg) =>
+			fc
+				.array(
+					fc.integer({ min: -1, max: cfg.cpus - 1 }).chain((mapped) =>
 						fc
-							.array(stepArb(mapped, cfg.cpus), { minLength: 1, maxLength: 8 })
+							.array(stepArb(mapped, cfg.cpus, opts.orderChanges), {
+								minLength: 1,
+								maxLength: 8
+							})
 							.map((steps) => ({ mapped, steps }))
 					),
-				{ minLength: 1, maxLength: 4 }
-			)
-			.map((phases) => ({ ...cfg, phases }))
-	)
-	.map(({ cpus, subbufsPerCpu, subbufOrder, overwrite, phases }) => {
-		const steps: Step[] = [];
-		for (const p of phases) {
-			const m = `m${p.mapped}`;
-			if (p.mapped >= 0) steps.push({ op: 'map', cpu: p.mapped, as: m });
-			steps.push(...p.steps);
-			if (p.mapped >= 0) steps.push({ op: 'tracing', on: true }, { op: 'unmap', map: m });
-		}
-		steps.push({ op: 'tracing', on: true });
-		for (let c = 0; c < cpus; c++) steps.push({ op: 'consume', cpu: c });
-		return {
-			ringlab: 1 as const,
-			title: 'random kernel scenario',
-			config: {
-				kernel: '6.12' as const,
-				cpus,
-				subbufsPerCpu,
-				subbufOrder,
-				overwrite,
-				snapshot: false,
-				clock: { startNs: 0, stepNs: 100 },
-				history: [],
-				seed: 1
-			},
-			steps
-		};
-	});
+					{ minLength: 1, maxLength: 4 }
+				)
+				.map((phases) => ({ ...cfg, phases }))
+		)
+		.map(({ cpus, subbufsPerCpu, subbufOrder, overwrite, phases }) => {
+			const steps: Step[] = [];
+			for (const p of phases) {
+				const m = `m${p.mapped}`;
+				if (p.mapped >= 0) steps.push({ op: 'map', cpu: p.mapped, as: m });
+				steps.push(...p.steps);
+				if (p.mapped >= 0) steps.push({ op: 'tracing', on: true }, { op: 'unmap', map: m });
+			}
+			steps.push({ op: 'tracing', on: true });
+			for (let c = 0; c < cpus; c++) steps.push({ op: 'consume', cpu: c });
+			return {
+				ringlab: 1 as const,
+				title: 'random kernel scenario',
+				config: {
+					kernel: '6.12' as const,
+					cpus,
+					subbufsPerCpu,
+					subbufOrder,
+					overwrite,
+					snapshot: false,
+					clock: { startNs: 0, stepNs: 100 },
+					history: [],
+					seed: 1
+				},
+				steps
+			};
+		});
+}
+
+/** Random scenarios for a kernel that allows everything (order changes included). */
+export const kernelScenarioArb = kernelScenarioArbFor({ orderChanges: true, order: 0 });

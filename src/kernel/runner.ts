@@ -27,12 +27,19 @@ import {
 	type KernelWrite
 } from './record';
 import { Instance, onlineCpus, sweepStale, unavailableReason } from './tracefs';
+import { CapabilityRefused, probeKernel, refusedCapability } from './probe';
 
 export * from './record';
+export { CapabilityRefused } from './probe';
 
 export interface RunHooks {
 	/** Called before each scenario step (the safety test injects a failure here). */
 	beforeStep?: (index: number) => void;
+	/**
+	 * Run even when the probe says the kernel refuses a capability the scenario needs: each
+	 * refused step is recorded with its errno (to record how a refusing kernel diverges).
+	 */
+	ignoreRefusedCapabilities?: boolean;
 }
 
 /** Replays `scenario` on the live kernel. Throws KernelUnavailable / NotReplayable first. */
@@ -46,6 +53,9 @@ export async function runOnKernel(scenario: Scenario, hooks: RunHooks = {}): Pro
 			'$.config.cpus',
 			`the scenario needs ${config.cpus} CPUs, this machine has ${onlineCpus()}`
 		);
+	const probe = await probeKernel();
+	const refused = refusedCapability(scenario, probe);
+	if (refused && !hooks.ignoreRefusedCapabilities) throw new CapabilityRefused(refused);
 	const bin = buildHelper();
 	sweepStale();
 	const inst = Instance.create();
@@ -105,8 +115,9 @@ class KernelRun {
 		return this.subbufSize;
 	}
 
+	/** Sets a setting of the instance (written only when it differs), or throws. */
 	private must(rel: string, value: string): void {
-		const e = this.inst.write(rel, value);
+		const e = this.inst.set(rel, value);
 		if (e) throw new Error(`could not set ${rel} to ${value} in the instance: ${e}`);
 	}
 

@@ -39,6 +39,29 @@ export function unavailableReason(): string | null {
 	return null;
 }
 
+/**
+ * The value a tracefs setting holds: its first word (buffer_size_kb of a buffer not yet expanded
+ * reads "7 (expanded: 1408)"; the setting is the 7).
+ */
+export function settingValue(text: string): string {
+	return text.trim().split(/\s+/)[0] ?? '';
+}
+
+/**
+ * A refusal injected for tests: RINGLAB_KERNEL_REFUSE="file=ERRNO[,file=ERRNO...]" (paths relative
+ * to the instance, e.g. "buffer_subbuf_size_kb=EPERM") makes every write of that file fail with
+ * that errno, as a kernel that refuses it would. Returns the errno name, or null.
+ */
+export function injectedRefusal(rel: string): string | null {
+	const spec = process.env.RINGLAB_KERNEL_REFUSE;
+	if (!spec) return null;
+	for (const part of spec.split(',')) {
+		const [file, errno] = part.split('=');
+		if (file?.trim() === rel) return errno?.trim() || 'EPERM';
+	}
+	return null;
+}
+
 /** Online CPUs (the scenario's CPUs must exist here). */
 export function onlineCpus(): number {
 	return cpus().length;
@@ -137,14 +160,29 @@ export class Instance {
 		return readFileSync(this.path(rel), 'utf8');
 	}
 
-	/** Writes a tracefs file of the instance; returns the errno name on failure. */
+	/**
+	 * Writes a tracefs file of the instance; returns the errno name on failure. A refusal injected
+	 * through RINGLAB_KERNEL_REFUSE (see injectedRefusal) answers before the kernel is asked.
+	 */
 	write(rel: string, value: string): string | null {
+		const injected = injectedRefusal(rel);
+		if (injected) return injected;
 		try {
 			writeFileSync(this.path(rel), value);
 			return null;
 		} catch (e) {
 			return (e as NodeJS.ErrnoException).code ?? 'EIO';
 		}
+	}
+
+	/**
+	 * Sets a tracefs setting of the instance, writing only when the value it holds differs (some
+	 * kernels refuse every write of a file, even of the value it already holds: Linux 6.18.44
+	 * here answers EPERM to any write of buffer_subbuf_size_kb). Returns the errno name on failure.
+	 */
+	set(rel: string, value: string): string | null {
+		if (settingValue(this.read(rel)) === settingValue(value)) return null;
+		return this.write(rel, value);
 	}
 
 	/**

@@ -5,7 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { compareWithEngine, pageField, timeWrites } from '../../../src/kernel/compare';
+import {
+	compareWithEngine,
+	formatDifference,
+	pageField,
+	timeWrites
+} from '../../../src/kernel/compare';
 import type { KernelRecord } from '../../../src/kernel/runner';
 import { kernelMain } from '../../../src/cli/kernel';
 
@@ -72,6 +77,56 @@ describe('compareWithEngine on recorded kernel runs', () => {
 			kernel: 'EINVAL',
 			engine: 'ok'
 		});
+	});
+
+	test('a kernel that refused a step the engine accepts: that difference, then stop (no throw)', () => {
+		// Recorded on Linux 6.18.44, whose buffer_subbuf_size_kb refuses every write (EPERM): the
+		// scenario's order change (step 1) is refused by the kernel and accepted by the engine, so
+		// the two rings differ from there on (the engine's reader sub-buffer is past the kernel's
+		// mapping: before the fix, readerSubbuf threw a Refusal out of compareWithEngine).
+		const rec = JSON.parse(
+			readFileSync(
+				join(__dirname, '../../kernel/divergent/order-change-eperm/record.json'),
+				'utf8'
+			)
+		) as KernelRecord;
+		expect(rec.steps[1]).toMatchObject({ op: 'subbufOrder', ok: false, errno: 'EPERM' });
+		const d = compareWithEngine(rec, rec.scenario.config);
+		expect(d.differences).toEqual([
+			expect.objectContaining({
+				step: 1,
+				op: 'subbufOrder',
+				field: 'errno',
+				kernel: 'EPERM',
+				engine: 'ok'
+			})
+		]);
+		expect(formatDifference(d.differences[0]!)).toMatch(
+			/^step 1 \(subbufOrder\): result, errno: kernel EPERM, engine ok/
+		);
+	});
+
+	test('an engine that throws while replaying is a difference at that step, then stop', () => {
+		// The same record with the refusal taken out: both sides accept the order change, but the
+		// kernel's ring kept 4 KiB sub-buffers, so its 8 KiB observer mapping does not cover the
+		// engine's reader sub-buffer at the GET_READER: the engine throws there.
+		const rec = JSON.parse(
+			readFileSync(
+				join(__dirname, '../../kernel/divergent/order-change-eperm/record.json'),
+				'utf8'
+			)
+		) as KernelRecord;
+		rec.steps[1] = { ...rec.steps[1]!, ok: true, errno: undefined };
+		const d = compareWithEngine(rec, rec.scenario.config);
+		const last = d.differences[d.differences.length - 1]!;
+		expect(last).toMatchObject({
+			step: 3,
+			op: 'getReader',
+			what: 'replay',
+			field: 'engine',
+			kernel: 'ok'
+		});
+		expect(last.engine).toMatch(/^threw: mapping "__observer0" does not cover/);
 	});
 
 	test('pageField names the header, records and the bytes after commit', () => {
