@@ -7,7 +7,7 @@
  * live kernel (an op it cannot do, more CPUs than this machine, a ring size the kernel would not
  * give), 5 the run itself failed (the instance is removed all the same).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FormatError, parseScenario } from '../lib/ring';
 import { parseMeta } from '../lib/ring/meta-page';
@@ -21,6 +21,7 @@ import {
 } from '../kernel/runner';
 import { CapabilityRefused, formatProbe, probeKernel } from '../kernel/probe';
 import { readInput } from './input';
+import { makeDir } from './out-dir';
 
 const USAGE = `usage: ringlab kernel run|diff FILE|- [--json] [--out DIR] [--compare]
        ringlab kernel probe [--json]`;
@@ -61,7 +62,8 @@ function describeKernelStep(st: KernelStep): string {
 
 /** Saves record.json, cpuN.raw (trace_pipe_raw reads) and cpuN.mapped.raw (reader sub-buffers). */
 export function saveRecord(dir: string, rec: KernelRecord): void {
-	mkdirSync(dir, { recursive: true });
+	const why = makeDir(dir);
+	if (why) throw new Error(`--out: ${why}`);
 	writeFileSync(join(dir, 'record.json'), JSON.stringify(rec) + '\n');
 	for (let c = 0; c < rec.cpus; c++) {
 		const read: Buffer[] = [];

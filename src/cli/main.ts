@@ -4,11 +4,12 @@
  * Exit 0 when every expectation held, 1 when one failed or an invariant broke, 2 for a malformed
  * scenario or bad arguments. `ringlab kernel ...` is in kernel.ts (it is asynchronous).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FormatError, parseScenario, runScenario, type Simulation } from '../lib/ring';
 import { formatOutcome } from './format-step';
 import { readInput } from './input';
+import { makeDir } from './out-dir';
 import { kernelMain } from './kernel';
 
 const USAGE = `usage: ringlab run FILE|- [--json] [--raw-dir DIR]
@@ -63,6 +64,13 @@ export function main(
 		err(USAGE);
 		return 2;
 	}
+	if (rawDir) {
+		const why = makeDir(rawDir);
+		if (why) {
+			err(`ringlab: --raw-dir: ${why}`);
+			return 2;
+		}
+	}
 	let text: string;
 	try {
 		text = readInput(file);
@@ -107,7 +115,6 @@ export function main(
 			);
 	}
 	if (rawDir) {
-		mkdirSync(rawDir, { recursive: true });
 		for (let c = 0; c < run.sim.config.cpus; c++)
 			writeFileSync(join(rawDir, `cpu${c}.raw`), drainRaw(run.sim, c));
 	}

@@ -37,7 +37,7 @@ import {
 	STRUCT_F64
 } from './layout';
 import { nextPage, nextWord, prevPage, setNext, setPrev } from './page-ring';
-import { relayout, type StructPlan } from './relayout';
+import { checkStateBound, relayout, type StructPlan } from './relayout';
 import { updateMetaPage } from './meta-page';
 import { descI, initStruct, structF, structI, subbufOff, type Ring } from './ring';
 import { readCommitLong, writeCommit } from './subbuf';
@@ -174,6 +174,11 @@ function insertPages(ring: Ring, s: number, oldN: number, count: number): void {
  * checked the refusals. Returns the new ring.
  */
 export function resizeStructs(ring: Ring, structs: number[], nrPages: number): Ring {
+	// The bound first: removePages below changes the ring.
+	checkStateBound(
+		ring,
+		ring.L.nrPages.map((n, s) => (structs.includes(s) && n > 0 ? nrPages : n))
+	);
 	const plans = keepAll(ring);
 	const grow: [number, number, number][] = [];
 	for (const s of structs) {

@@ -4,6 +4,7 @@
  */
 import { FormatError } from './errors';
 import { MAX_SUBBUF_ORDER } from './constants';
+import { layoutFor, stateBoundProblem } from './layout';
 
 export type KernelVersion = '6.10' | '6.12';
 export type HistorySwitch = 'swap-from-remote-cpu';
@@ -99,7 +100,7 @@ export function validateConfig(input: unknown, path = '$.config'): RingConfig {
 				`unknown history switch (known: ${HISTORY_SWITCHES.join(', ')})`
 			);
 	});
-	return {
+	const config: RingConfig = {
 		kernel,
 		cpus: expectInt(input.cpus ?? d.cpus, `${path}.cpus`, 1, MAX_CPUS),
 		subbufsPerCpu: expectInt(
@@ -128,4 +129,16 @@ export function validateConfig(input: unknown, path = '$.config'): RingConfig {
 		history: history as HistorySwitch[],
 		seed: expectInt(input.seed ?? d.seed, `${path}.seed`, 0, 2 ** 32 - 1)
 	};
+	const problem = stateBoundProblem(stateLayout(config));
+	if (problem) throw new FormatError(path, problem);
+	return config;
+}
+
+/** The layout of a config's state: every CPU's live buffer, and its snapshot buffer when on. */
+export function stateLayout(config: RingConfig) {
+	const nr: number[] = [];
+	for (let b = 0; b < 2; b++)
+		for (let c = 0; c < config.cpus; c++)
+			nr.push(b === 0 || config.snapshot ? config.subbufsPerCpu : 0);
+	return layoutFor(config.cpus, config.subbufOrder, nr, config.kernel);
 }

@@ -3,6 +3,7 @@
  * match recursively, arrays element by element (same length), and a number may be a comparison
  * ({"$gt": 0}, {"$gte": n}, {"$lt": n}, {"$lte": n}, {"$ne": v}).
  */
+import { FormatError } from './errors';
 
 export interface Mismatch {
 	path: string;
@@ -53,17 +54,21 @@ export function matchExpect(expected: unknown, actual: unknown, path = 'expect')
 }
 
 /** Checks that an expectation's comparison objects are well formed; returns an error or null. */
-export function checkExpectShape(expected: unknown, path: string): string | null {
+export function checkExpectShape(expected: unknown, path: string): FormatError | null {
 	if (isObject(expected)) {
 		const keys = Object.keys(expected);
 		const dollar = keys.filter((k) => k.startsWith('$'));
 		if (dollar.length) {
-			if (dollar.length !== keys.length) return `${path}: do not mix comparisons with fields`;
+			if (dollar.length !== keys.length)
+				return new FormatError(path, 'do not mix comparisons with fields');
 			for (const k of keys) {
 				if (!Object.hasOwn(OPS, k) && k !== '$ne')
-					return `${path}.${k}: unknown comparison (use $gt, $gte, $lt, $lte, $ne)`;
+					return new FormatError(
+						`${path}.${k}`,
+						'unknown comparison (use $gt, $gte, $lt, $lte, $ne)'
+					);
 				if (k !== '$ne' && typeof expected[k] !== 'number')
-					return `${path}.${k}: must be a number`;
+					return new FormatError(`${path}.${k}`, 'must be a number');
 			}
 			return null;
 		}

@@ -207,6 +207,26 @@ export function layoutFor(
 	};
 }
 
+/**
+ * The most bytes one state buffer may take: every CPU's sub-buffers (live and snapshot, reader pages
+ * included), descriptors, meta pages and context slots. 256 MiB: a browser tab holds it (with the
+ * copies a checkpoint takes), and typed-array offsets stay far below 2^31. Checked before anything
+ * is allocated, for a config and for every resize or order change (stateBoundProblem).
+ */
+export const MAX_STATE_BYTES = 256 * 1024 * 1024;
+
+const mib = (n: number) => `${(n / (1024 * 1024)).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MiB`;
+
+/** Why a layout is over MAX_STATE_BYTES, in plain words naming both sizes, or null when it fits. */
+export function stateBoundProblem(L: Layout): string | null {
+	if (L.totalBytes <= MAX_STATE_BYTES) return null;
+	return (
+		`the state would take ${mib(L.totalBytes)} (${L.cpus} CPU${L.cpus > 1 ? 's' : ''}, ` +
+		`${L.totalDescs} sub-buffers of ${L.subbufSize / 1024} KiB with the reader pages), ` +
+		`more than ringlab's bound of ${mib(MAX_STATE_BYTES)}`
+	);
+}
+
 /** Reads the layout back from a state buffer's header (what a reader on another thread does). */
 export function layoutOf(buf: ArrayBufferLike): Layout {
 	const h = new Int32Array(buf, 0, HDR_I32);

@@ -60,7 +60,7 @@ function only(obj: Record<string, unknown>, keys: string[], path: string): void 
 function predicate(v: unknown, path: string): Record<string, unknown> {
 	if (!isObject(v)) throw new FormatError(path, 'must be an object (matched like expect)');
 	const err = checkExpectShape(v, path);
-	if (err) throw new FormatError(err.split(':')[0]!, err.split(': ').slice(1).join(': '));
+	if (err) throw err;
 	return v;
 }
 

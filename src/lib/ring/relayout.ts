@@ -20,8 +20,10 @@ import {
 	S_READER_PAGE,
 	S_TAIL_PAGE,
 	layoutFor,
-	MAX_SLOTS
+	MAX_SLOTS,
+	stateBoundProblem
 } from './layout';
+import { refuse } from './errors';
 import { wrapRing, type Ring } from './ring';
 
 /** For each struct: old page -> new page (-1 = freed), and how many pages the struct has after. */
@@ -32,15 +34,26 @@ export interface StructPlan {
 
 const POINTERS = [S_HEAD_PAGE, S_TAIL_PAGE, S_COMMIT_PAGE, S_READER_PAGE, S_PAGES];
 
+/**
+ * Refuses (ENOMEM, as the kernel's page allocation would fail) a new layout of `nrPages` per struct
+ * at `order` whose state would pass MAX_STATE_BYTES. Changes nothing: callers check first.
+ */
+export function checkStateBound(
+	ring: Ring,
+	nrPages: readonly number[],
+	order = ring.L.order
+): void {
+	const kernel = ring.i32[H_KERNEL] === 1 ? '6.12' : '6.10';
+	const problem = stateBoundProblem(layoutFor(ring.L.cpus, order, nrPages, kernel));
+	if (problem) refuse('ENOMEM', problem);
+}
+
 export function relayout(ring: Ring, plans: StructPlan[], order = ring.L.order): Ring {
 	const old = ring.L;
 	const kernel = ring.i32[H_KERNEL] === 1 ? '6.12' : '6.10';
-	const L = layoutFor(
-		old.cpus,
-		order,
-		plans.map((p) => p.nrPages),
-		kernel
-	);
+	const nrPages = plans.map((p) => p.nrPages);
+	checkStateBound(ring, nrPages, order);
+	const L = layoutFor(old.cpus, order, nrPages, kernel);
 	const buf =
 		ring.buf instanceof ArrayBuffer
 			? new ArrayBuffer(L.totalBytes)

@@ -5,7 +5,7 @@
  * gives the address arithmetic for structs, page descriptors, sub-buffers and context slots.
  * Checked against kernel/trace/ring_buffer.c of 6.10 - 6.18.
  */
-import type { RingConfig } from './config';
+import { stateLayout, type RingConfig } from './config';
 import { RB_PAGE_HEAD } from './constants';
 import {
 	D_ID,
@@ -41,7 +41,6 @@ import {
 	S_READER_PAGE,
 	S_TAIL_PAGE,
 	STRUCT_I32,
-	layoutFor,
 	layoutOf,
 	type Layout
 } from './layout';
@@ -92,11 +91,7 @@ export function allocateState(
 
 /** Creates the state of a freshly allocated buffer (and snapshot buffer when configured). */
 export function createRing(config: RingConfig, shared = false): Ring {
-	const nr: number[] = [];
-	for (let b = 0; b < 2; b++)
-		for (let c = 0; c < config.cpus; c++)
-			nr.push(b === 0 || config.snapshot ? config.subbufsPerCpu : 0);
-	const L = layoutFor(config.cpus, config.subbufOrder, nr, config.kernel);
+	const L = stateLayout(config);
 	const ring = allocateState(L, config, shared);
 	const { i32, f64 } = ring;
 	i32[H_SNAPSHOT_ALLOCATED] = config.snapshot ? 1 : 0;

@@ -5,6 +5,7 @@
  */
 import { validateConfig, type RingConfig } from './config';
 import { FormatError } from './errors';
+import { checkDepth } from './input-bounds';
 import { checkExpectShape, matchExpect, type Mismatch } from './expect';
 import { checkInvariants, type Violation } from './invariants';
 import { Simulation, type StepRecord, type StepResult } from './simulation';
@@ -53,6 +54,7 @@ export function parseScenario(input: unknown): Scenario {
 	}
 	if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
 		throw new FormatError('$', 'a scenario must be a JSON object');
+	checkDepth(doc);
 	const d = doc as Record<string, unknown>;
 	for (const k of Object.keys(d))
 		if (!TOP_KEYS.has(k)) throw new FormatError(`$.${k}`, 'is not a scenario field');
@@ -69,7 +71,7 @@ export function parseScenario(input: unknown): Scenario {
 		const step = validateStep(raw, path, config);
 		if (step.expect) {
 			const err = checkExpectShape(step.expect, `${path}.expect`);
-			if (err) throw new FormatError(err.split(':')[0]!, err.split(': ').slice(1).join(': '));
+			if (err) throw err;
 		}
 		if (step.op === 'spawn') names.add(step.as);
 		if ((step.op === 'step' || step.op === 'finish') && !names.has(step.ctx))

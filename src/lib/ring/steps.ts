@@ -4,6 +4,7 @@
  */
 import { expectBool, expectInt, type RingConfig } from './config';
 import { CTX_NAMES, type CtxName } from './context';
+import { checkPayload, MAX_PAYLOAD_BYTES } from './input-bounds';
 import { FormatError } from './errors';
 
 export type WriterCtx = 'task' | 'irq' | 'nmi';
@@ -152,11 +153,8 @@ export function validateStep(raw: unknown, path: string, config: RingConfig): St
 			cpu(true);
 			if (raw.payload !== undefined && raw.size !== undefined)
 				throw new FormatError(`${path}.size`, 'give either payload or size, not both');
-			if (raw.payload !== undefined) {
-				if (typeof raw.payload !== 'string' || !/^([0-9a-fA-F]{2})*$/.test(raw.payload))
-					throw new FormatError(`${path}.payload`, 'must be a hex string of whole bytes');
-			}
-			optInt('size', 0, 2 ** 20);
+			if (raw.payload !== undefined) checkPayload(raw.payload, `${path}.payload`);
+			optInt('size', 0, MAX_PAYLOAD_BYTES);
 			if (
 				raw.ctx !== undefined &&
 				raw.ctx !== 'task' &&
