@@ -1,7 +1,8 @@
 /**
  * `npm run bench` (issue 4): the engine's write path, page consumption and cross-thread transports
  * measured side by side with our own baselines in one run, printed as median events/s and ratios.
- * Then the timeline's seek time over a 100,000-step history (issue 6, timeline-seek.ts).
+ * Then the timeline's seek time over a 100,000-step history (issue 6, timeline-seek.ts), and a
+ * plain step's cost against the state's size (issue 17, step-cost.ts).
  * Never a test, it only prints. Env: BENCH_ROUNDS (5), BENCH_MS (400), BENCH_SIZES (16,64,256),
  * BENCH_ONLY (key prefixes, e.g. engine-cross,handoff: only those scenarios).
  */
@@ -16,6 +17,7 @@ import { report } from './report.ts';
 import { ringbufScenarios } from './ringbuf.ts';
 import { handoffScenarios } from './sab-handoff.ts';
 import { seekBench } from './timeline-seek.ts';
+import { stepCostBench } from './step-cost.ts';
 import { closeWorkers } from './workers.ts';
 
 const opt = optionsFromEnv();
@@ -37,6 +39,7 @@ try {
 	const measured = await runAll(entries, opt);
 	console.log(report(entries, measured, opt, loadBefore));
 	console.log(`\n${seekBench()}`);
+	console.log(`\n${stepCostBench()}`);
 	console.log(`\n(${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 } finally {
 	await closeWorkers();

@@ -82,8 +82,11 @@ export function eventsInBuffer(ring: Ring, s: number): number {
 	return n;
 }
 
-/** Checks every allocated per-CPU struct; returns the violations found (empty when all hold). */
-export function checkInvariants(ring: Ring): Violation[] {
+/**
+ * Checks every allocated per-CPU struct (only those of `cpus` when given: the CPUs a step touched);
+ * returns the violations found (empty when all hold).
+ */
+export function checkInvariants(ring: Ring, cpus: readonly number[] | null = null): Violation[] {
 	const out: Violation[] = [];
 	const busy = busyCpus(ring);
 	for (let s = 0; s < 2 * ring.L.cpus; s++) {
@@ -91,6 +94,7 @@ export function checkInvariants(ring: Ring): Violation[] {
 		const n = ring.i32[SI + S_NR_PAGES]!;
 		if (!n) continue;
 		const cpu = ring.i32[SI + S_CPU]!;
+		if (cpus && !cpus.includes(cpu)) continue;
 		const bad = (invariant: string, message: string) =>
 			out.push({ cpu, struct: s, invariant, message });
 		const quiet = !busy.has(cpu);

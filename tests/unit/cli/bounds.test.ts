@@ -8,9 +8,17 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { main } from '../../../src/cli/main';
 import { decodeUtf8, firstInvalidUtf8, readBounded } from '../../../src/cli/input';
-import { FormatError, parseScenario, Simulation } from '../../../src/lib/ring';
+import {
+	checkInvariants,
+	FormatError,
+	parseScenario,
+	runScenario,
+	Simulation
+} from '../../../src/lib/ring';
+import { cpusTouched, REFUSAL_CHECK_MAX_BYTES } from '../../../src/lib/ring/scenario';
 import { MAX_DEPTH } from '../../../src/lib/ring/input-bounds';
-import { MAX_STATE_BYTES } from '../../../src/lib/ring/layout';
+import { MAX_STATE_BYTES, S_NR_PAGES } from '../../../src/lib/ring/layout';
+import { structI, structOf } from '../../../src/lib/ring/ring';
 import { base64urlEncode, decodeShareQuery } from '../../../src/lib/ring/url-state';
 
 function run(args: string[]) {
@@ -186,5 +194,45 @@ describe('reading a scenario file', () => {
 		expect(r2.err).toMatch(/--raw-dir: cannot create \/proc\/nope: ENOENT/);
 		const d = join(tmp(), 'a', 'b');
 		expect(run(['run', example, '--raw-dir', d]).code).toBe(0);
+	});
+});
+
+describe('a step costs what it touches (issue #17, item 2)', () => {
+	test('above the refusal-check bound, runScenario copies no state per step', () => {
+		const s = parseScenario({
+			ringlab: 1,
+			config: { cpus: 8, subbufsPerCpu: 1024 },
+			steps: Array.from({ length: 50 }, (_, i) =>
+				i % 2 ? { op: 'clock', advanceNs: 1 } : { op: 'write', cpu: 3, size: 64 }
+			)
+		});
+		const copies: number[] = [];
+		const slice = ArrayBuffer.prototype.slice;
+		vi.spyOn(ArrayBuffer.prototype, 'slice').mockImplementation(function (
+			this: ArrayBuffer,
+			...args: [number?, number?]
+		) {
+			if (this.byteLength > REFUSAL_CHECK_MAX_BYTES) copies.push(this.byteLength);
+			return slice.apply(this, args);
+		});
+		const run = runScenario(s);
+		expect(run.ok).toBe(true);
+		expect(run.sim.ring.buf.byteLength).toBeGreaterThan(REFUSAL_CHECK_MAX_BYTES);
+		expect(copies).toEqual([]);
+	});
+	test('invariants after a step are checked on the CPUs it touched', () => {
+		expect(cpusTouched({ op: 'write', cpu: 3, size: 4 })).toEqual([3]);
+		expect(cpusTouched({ op: 'clock', advanceNs: 1 })).toEqual([]);
+		expect(cpusTouched({ op: 'resize', cpu: 'all', subbufs: 4 })).toBeNull();
+		// A CPU whose ring is broken is reported when its CPU is checked, and only then.
+		const sim = new Simulation({ cpus: 2 });
+		sim.apply({ op: 'write', cpu: 1, size: 4 });
+		const SI = structI(sim.ring, structOf(sim.ring, 0, 1));
+		sim.ring.i32[SI + S_NR_PAGES]! += 1; // the ring no longer closes after nr_pages pages
+		expect(checkInvariants(sim.ring, [0])).toEqual([]);
+		expect(checkInvariants(sim.ring, [1])).toEqual([
+			expect.objectContaining({ cpu: 1, invariant: 'ring' })
+		]);
+		expect(checkInvariants(sim.ring).map((v) => v.cpu)).toContain(1);
 	});
 });
