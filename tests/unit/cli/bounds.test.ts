@@ -207,7 +207,11 @@ describe('a step costs what it touches (issue #17, item 2)', () => {
 			)
 		});
 		const copies: number[] = [];
-		const slice = ArrayBuffer.prototype.slice;
+		const slice = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'slice')!.value as (
+			this: ArrayBuffer,
+			begin?: number,
+			end?: number
+		) => ArrayBuffer;
 		vi.spyOn(ArrayBuffer.prototype, 'slice').mockImplementation(function (
 			this: ArrayBuffer,
 			...args: [number?, number?]
