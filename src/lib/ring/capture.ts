@@ -38,9 +38,54 @@ export interface CapturedSubbuf {
 	missed: number | null;
 	/** Data records (entries) on it. */
 	entries: number;
-	records: DecodedRecord[];
-	/** The sub-buffer's bytes (a copy), for payload dumps: data of record r at 16 + r.dataOffset. */
-	bytes: Uint8Array;
+	/** Its records, decoded at the first read (a capture of any size is indexed, not decoded). */
+	readonly records: DecodedRecord[];
+	/**
+	 * The sub-buffer's bytes (a copy made at the first read), for payload dumps: the data of
+	 * record r at 16 + r.dataOffset.
+	 */
+	readonly bytes: Uint8Array;
+}
+
+/**
+ * The largest capture parseCapture takes: 512 MiB. Parsing indexes the sub-buffers (headers and a
+ * walk of the record lengths, no copy) and decodes a sub-buffer's records when it is shown, so the
+ * memory beyond the file itself is a small object per sub-buffer.
+ */
+export const MAX_CAPTURE_BYTES = 512 * 1024 * 1024;
+
+/** A checked sub-buffer of a capture: the header now, the bytes and records when first asked. */
+class IndexedSubbuf implements CapturedSubbuf {
+	#bytes: Uint8Array | null = null;
+	#records: DecodedRecord[] | null = null;
+	constructor(
+		private readonly file: Uint8Array,
+		private readonly size: number,
+		readonly index: number,
+		readonly fileOffset: number,
+		readonly timeStamp: number,
+		readonly commitWord: string,
+		readonly commit: number,
+		readonly missedEvents: boolean,
+		readonly missedStored: boolean,
+		readonly missed: number | null,
+		readonly entries: number
+	) {}
+
+	get bytes(): Uint8Array {
+		// A copy: aligned for the Int32Array that decodeRecords reads.
+		this.#bytes ??= this.file.slice(this.fileOffset, this.fileOffset + this.size);
+		return this.#bytes;
+	}
+
+	get records(): DecodedRecord[] {
+		if (!this.#records) {
+			const page = this.bytes;
+			const i32 = new Int32Array(page.buffer, page.byteOffset, page.byteLength >> 2);
+			this.#records = decodeRecords(i32, BUF_PAGE_HDR_SIZE, 0, this.commit, this.timeStamp);
+		}
+		return this.#records;
+	}
 }
 
 export interface Capture {
@@ -82,12 +127,13 @@ function fail(page: number, offset: number, message: string): CaptureResult {
  * offset. Every loop advances by at least 4 bytes and stops at the commit.
  */
 function parseSubbuf(
-	page: Uint8Array,
+	file: Uint8Array,
+	size: number,
 	index: number,
 	base: number
 ): { ok: true; subbuf: CapturedSubbuf } | { ok: false; error: CaptureProblem } {
-	const dv = new DataView(page.buffer, page.byteOffset, page.byteLength);
-	const capacity = page.length - BUF_PAGE_HDR_SIZE;
+	const dv = new DataView(file.buffer, file.byteOffset + base, size);
+	const capacity = size - BUF_PAGE_HDR_SIZE;
 	const lo = dv.getUint32(8, true);
 	const hi = dv.getUint32(12, true);
 	const where = `sub-buffer ${index}`;
@@ -121,9 +167,10 @@ function parseSubbuf(
 			dv.getUint32(BUF_PAGE_HDR_SIZE + commit, true) +
 			dv.getUint32(BUF_PAGE_HDR_SIZE + commit + 4, true) * 2 ** 32;
 	}
-	// Walk the records before decoding: each must fit inside the commit.
+	// Walk the records (decoding waits until they are shown): each must fit inside the commit.
 	let off = 0;
 	let extendAt = -1;
+	let entries = 0;
 	while (off < commit) {
 		const at = BUF_PAGE_HDR_SIZE + off;
 		if (commit - off < 4)
@@ -156,6 +203,7 @@ function parseSubbuf(
 		if (extendAt >= 0 && t > RINGBUF_TYPE_DATA_TYPE_LEN_MAX && t !== RINGBUF_TYPE_PADDING)
 			return bad(at, `two time records in a row (data offset ${extendAt} and ${off})`);
 		extendAt = t === RINGBUF_TYPE_TIME_EXTEND || t === RINGBUF_TYPE_TIME_STAMP ? off : -1;
+		if (t <= RINGBUF_TYPE_DATA_TYPE_LEN_MAX) entries++;
 		off += len;
 	}
 	if (extendAt >= 0)
@@ -163,24 +211,23 @@ function parseSubbuf(
 			BUF_PAGE_HDR_SIZE + extendAt,
 			`the time record at data offset ${extendAt} is the last record: the event it belongs to is missing`
 		);
-	const i32 = new Int32Array(page.buffer, page.byteOffset, page.byteLength >> 2);
 	const timeStamp = dv.getUint32(0, true) + dv.getUint32(4, true) * 2 ** 32;
-	const records = decodeRecords(i32, BUF_PAGE_HDR_SIZE, 0, commit, timeStamp);
+	const commitWord = hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
 	return {
 		ok: true,
-		subbuf: {
+		subbuf: new IndexedSubbuf(
+			file,
+			size,
 			index,
-			fileOffset: base,
+			base,
 			timeStamp,
-			commitWord: hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0'),
+			commitWord,
 			commit,
 			missedEvents,
 			missedStored,
 			missed,
-			entries: records.filter((r) => r.kind === 'data').length,
-			records,
-			bytes: page
-		}
+			entries
+		)
 	};
 }
 
@@ -194,8 +241,7 @@ function parseWithSize(bytes: Uint8Array, size: number, inferred: boolean): Capt
 		);
 	const subbufs: CapturedSubbuf[] = [];
 	for (let i = 0; i < n; i++) {
-		const page = bytes.slice(i * size, (i + 1) * size); // a copy: aligned for Int32Array
-		const r = parseSubbuf(page, i, i * size);
+		const r = parseSubbuf(bytes, size, i, i * size);
 		if (!r.ok) return r;
 		subbufs.push(r.subbuf);
 	}
@@ -210,6 +256,12 @@ function parseWithSize(bytes: Uint8Array, size: number, inferred: boolean): Capt
 export function parseCapture(bytes: Uint8Array, opts: CaptureOptions = {}): CaptureResult {
 	if (bytes.length === 0)
 		return fail(0, 0, 'the file is empty: a capture holds whole sub-buffers');
+	if (bytes.length > MAX_CAPTURE_BYTES)
+		return fail(
+			0,
+			0,
+			`the file is ${bytes.length} bytes: a capture is at most ${MAX_CAPTURE_BYTES} bytes (${MAX_CAPTURE_BYTES / 2 ** 20} MiB)`
+		);
 	if (opts.subbufSize !== undefined) {
 		if (!SUBBUF_SIZES.includes(opts.subbufSize))
 			return fail(

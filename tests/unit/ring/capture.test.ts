@@ -13,6 +13,7 @@ import {
 	Simulation,
 	SUBBUF_SIZES
 } from '../../../src/lib/ring';
+import { MAX_CAPTURE_BYTES } from '../../../src/lib/ring/capture';
 import { compareWithEngine, formatDifference } from '../../../src/kernel/compare';
 import type { KernelRecord } from '../../../src/kernel/runner';
 
@@ -176,5 +177,39 @@ describe('parseCapture', () => {
 			),
 			{ numRuns: 60 }
 		);
+	});
+});
+
+describe('parseCapture on large files (issue #17, item 6)', () => {
+	const one = readFileSync(join(captures, 'overwrite-loss', 'cpu0.raw'));
+
+	test('it indexes sub-buffers and decodes one only when it is shown', () => {
+		const file = new Uint8Array(one.length * 8);
+		for (let i = 0; i < 8; i++) file.set(one, i * one.length);
+		const r = parseCapture(file, { subbufSize: 4096 });
+		expect(r.ok).toBe(true);
+		if (!r.ok) return;
+		const sub = r.capture.subbufs[5]!;
+		const entries = sub.entries;
+		// Change a payload byte of sub-buffer 5 in the file after parsing: a parser that decoded
+		// (and copied) every sub-buffer up front would not see it; an index reads it when shown.
+		const first = r.capture.subbufs[0]!.records.find((x) => x.kind === 'data')!;
+		file[sub.fileOffset + 16 + first.dataOffset!] ^= 0xff;
+		expect(sub.bytes[16 + first.dataOffset!]).toBe(
+			file[sub.fileOffset + 16 + first.dataOffset!]
+		);
+		expect(sub.records.filter((x) => x.kind === 'data')).toHaveLength(entries);
+	});
+
+	test('a file over the bound is refused before anything is parsed', () => {
+		const r = parseCapture(new Uint8Array(MAX_CAPTURE_BYTES + 4096));
+		expect(r).toEqual({
+			ok: false,
+			error: {
+				page: 0,
+				offset: 0,
+				message: `the file is ${MAX_CAPTURE_BYTES + 4096} bytes: a capture is at most ${MAX_CAPTURE_BYTES} bytes (512 MiB)`
+			}
+		});
 	});
 });
