@@ -194,7 +194,8 @@ describe('parseCapture on large files (issue #17, item 6)', () => {
 		// Change a payload byte of sub-buffer 5 in the file after parsing: a parser that decoded
 		// (and copied) every sub-buffer up front would not see it; an index reads it when shown.
 		const first = r.capture.subbufs[0]!.records.find((x) => x.kind === 'data')!;
-		file[sub.fileOffset + 16 + first.dataOffset!] ^= 0xff;
+		const at = sub.fileOffset + 16 + first.dataOffset!;
+		file[at] = file[at]! ^ 0xff;
 		expect(sub.bytes[16 + first.dataOffset!]).toBe(
 			file[sub.fileOffset + 16 + first.dataOffset!]
 		);
