@@ -124,14 +124,21 @@ function mapVma(
 			`pgoff ${pgoff} is not a multiple of the sub-buffer's ${subbufPages} pages (6.12 layout)`
 		);
 	const total = v612 ? (nrSubbufs + 1) << order : (nrSubbufs << order) + 1;
-	// The kernel computes total - pgoff unsigned; past the end it wraps and a WARN_ON_ONCE catches it.
 	const avail = total - pgoff;
 	const vmaPages = Math.ceil(req.length / PAGE_SIZE);
-	if (avail > 0 && (vmaPages === 0 || vmaPages > avail))
+	const tooLong = () =>
 		refuse(
 			'EINVAL',
-			`the mapping is ${vmaPages} pages but only ${avail} are mappable from pgoff ${pgoff}`
+			`the mapping is ${vmaPages} pages but only ${Math.max(0, avail)} are mappable from pgoff ${pgoff}`
 		);
+	if (v612) {
+		// The "6.12" setting runs the bound as Linux 6.13+ checks it (c58a812c8e49, what 6.18
+		// does): a pgoff past the end is refused here, before any page is looked at, with no WARN.
+		if (pgoff > total || vmaPages === 0 || vmaPages > avail) tooLong();
+	}
+	// Linux 6.10 computes total - pgoff unsigned: past the end it wraps, passes this check, and
+	// the WARN_ON_ONCE of the page loop below catches it.
+	else if (avail > 0 && (vmaPages === 0 || vmaPages > avail)) tooLong();
 	if (!allocate(ring)) refuse('ENOMEM', 'allocating the page array failed (fault injected)');
 	const pages: VmaPage[] = [];
 	let id = 0;
@@ -175,14 +182,17 @@ export function mapBuffer(
 	req: MapRequest,
 	warn: (message: string) => void
 ): { pages: VmaPage[] } {
-	if (req.prot === 'rw' && req.open === 'r')
+	// The checks in the order user space meets them: the syscall (a misaligned offset), do_mmap
+	// (a zero length), the VFS (a writable shared mapping of a file opened read-only; a private
+	// one passes), then the driver: tracing_buffers_mmap and __rb_map_vma.
+	if (req.offset % PAGE_SIZE)
+		refuse('EINVAL', `offset ${req.offset} is not a multiple of the page size`);
+	if (req.length === 0) refuse('EINVAL', 'mmap of length 0');
+	if (req.prot === 'rw' && req.flags === 'shared' && req.open === 'r')
 		refuse(
 			'EACCES',
 			'the file is open read-only: the VFS refuses a writable shared mapping before the buffer sees it'
 		);
-	if (req.offset % PAGE_SIZE)
-		refuse('EINVAL', `offset ${req.offset} is not a multiple of the page size`);
-	if (req.length === 0) refuse('EINVAL', 'mmap of length 0');
 	// tracing_buffers_mmap -> get_snapshot_map
 	if (ring.i32[H_SNAPSHOT_REFS]! > 0)
 		refuse('EBUSY', 'a snapshot is armed on this instance: mapping is refused');
