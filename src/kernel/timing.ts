@@ -35,6 +35,51 @@ function eventsOf(page: Buffer): ObservedEvent[] {
 		}));
 }
 
+/** Slack around a write's CLOCK_MONOTONIC window when its event's time is placed in it, ns. */
+const WINDOW_SLACK_NS = 2000;
+
+/**
+ * The offset between the trace clock and CLOCK_MONOTONIC when no event can be told apart by its
+ * bytes (every write the same): each write that could be the first event seen proposes an offset,
+ * and the one that puts the most events inside some write's window wins. Null with no event.
+ */
+function offsetByVote(observed: { ev: ObservedEvent; cands: Timed[] }[]): number | null {
+	const first = observed[0];
+	if (!first) return null;
+	// The windows of each candidate list, by start (writes of one CPU never overlap in time).
+	const sorted = new Map<Timed[], Timed[]>();
+	for (const o of observed)
+		if (!sorted.has(o.cands))
+			sorted.set(
+				o.cands,
+				[...o.cands].sort((a, b) => a.w.t0 - b.w.t0)
+			);
+	const inWindow = (ts: number, cands: Timed[]) => {
+		const ws = sorted.get(cands)!;
+		let lo = 0;
+		let hi = ws.length - 1;
+		while (lo < hi) {
+			const mid = (lo + hi + 1) >> 1;
+			if (ws[mid]!.w.t0 - WINDOW_SLACK_NS <= ts) lo = mid;
+			else hi = mid - 1;
+		}
+		const w = ws[lo]!.w;
+		return ts >= w.t0 - WINDOW_SLACK_NS && ts <= w.t1 + WINDOW_SLACK_NS;
+	};
+	let best: number | null = null;
+	let bestScore = -1;
+	for (const c of first.cands) {
+		const off = first.ev.ts - (c.w.t0 + c.w.t1) / 2;
+		let score = 0;
+		for (const o of observed) if (inWindow(o.ev.ts - off, o.cands)) score++;
+		if (score > bestScore) {
+			bestScore = score;
+			best = off;
+		}
+	}
+	return best;
+}
+
 export interface Timed {
 	w: KernelWrite;
 	/** Kernel time of the event, or null when it was never seen. */
@@ -45,7 +90,8 @@ export interface Timed {
 
 /**
  * Gives every write its kernel time and event bytes: matched to the events the kernel showed (in
- * read pages, mapped reader pages and the final drain) by the bytes written; the rest (lost,
+ * read pages, mapped reader pages and the final drain) by the bytes written and, among writes of
+ * the same bytes, by the CLOCK_MONOTONIC readings around each write(2); the rest (lost,
  * dropped) get the CLOCK_MONOTONIC reading around their write(2) plus the median offset between
  * the two clocks, and the trace entry header of the events that were seen.
  */
@@ -67,27 +113,55 @@ export function timeWrites(rec: KernelRecord): { timed: Timed[]; estimated: numb
 		pages.push(...(st.pages ?? []));
 		if (st.reader) pages.push(st.reader);
 	}
-	let header: Buffer | null = null;
-	for (const p of pages) {
+	// Every event the kernel showed, once (a mapped page is read again after each GET_READER),
+	// with the writes whose bytes it carries.
+	const seen = new Set<string>();
+	const observed: { ev: ObservedEvent; cands: Timed[] }[] = [];
+	for (const p of pages)
 		for (const ev of eventsOf(Buffer.from(p.hex, 'hex'))) {
 			if (ev.payload.length < 12) continue;
 			const body = ev.payload.subarray(8).toString('hex');
+			const key = `${p.cpu}:${ev.ts}:${body}`;
+			if (seen.has(key)) continue;
+			seen.add(key);
 			const cands = (byId.get(`${p.cpu}:${body.slice(0, 8)}`) ?? []).filter(
 				(c) => c.w.ok && body.startsWith(c.w.data) && body.length - c.w.data.length < 8
 			);
-			if (cands.some((t) => t.ts === ev.ts)) continue; // seen before (a mapped page re-read)
-			const t = cands.find((c) => c.ts === null);
-			if (!t) continue;
-			t.ts = ev.ts;
-			t.payload = Buffer.from(ev.payload.subarray(0, 8 + t.w.data.length / 2));
-			header ??= t.payload.subarray(0, 8);
+			if (cands.length) observed.push({ ev, cands });
 		}
-	}
+	let header: Buffer | null = null;
+	const match = (t: Timed, ev: ObservedEvent) => {
+		t.ts = ev.ts;
+		t.payload = Buffer.from(ev.payload.subarray(0, 8 + t.w.data.length / 2));
+		header ??= t.payload.subarray(0, 8);
+	};
+	// First the events only one write can explain: they give the offset between the trace clock
+	// and CLOCK_MONOTONIC (the median of ts - t0).
+	for (const o of observed)
+		if (o.cands.length === 1 && o.cands[0]!.ts === null) match(o.cands[0]!, o.ev);
 	const offsets = timed
 		.filter((t) => t.ts !== null)
 		.map((t) => t.ts! - t.w.t0)
 		.sort((a, b) => a - b);
-	const offset = offsets.length ? offsets[offsets.length >> 1]! : 0;
+	const offset = offsets.length ? offsets[offsets.length >> 1]! : offsetByVote(observed);
+	// Then events that several writes with the same bytes could explain (a payload repeated 600
+	// times): the unmatched write whose CLOCK_MONOTONIC window, moved by the offset, is nearest to
+	// the event's time; without an offset, the first unmatched one.
+	for (const o of observed) {
+		if (o.cands.length === 1) continue;
+		const free = o.cands.filter((c) => c.ts === null);
+		if (!free.length) continue;
+		const distance = (c: Timed) => {
+			if (offset === null) return 0;
+			const lo = c.w.t0 + offset;
+			const hi = c.w.t1 + offset;
+			return o.ev.ts < lo ? lo - o.ev.ts : o.ev.ts > hi ? o.ev.ts - hi : 0;
+		};
+		let best = free[0]!;
+		for (const c of free) if (distance(c) < distance(best)) best = c;
+		match(best, o.ev);
+	}
+	const median = offset ?? 0;
 	let estimated = 0;
 	let last = 0;
 	const hdr = header ?? Buffer.from([19, 0, 0, 1, 0, 0, 0, 0]);
@@ -102,7 +176,7 @@ export function timeWrites(rec: KernelRecord): { timed: Timed[]; estimated: numb
 		if (t.ts === null) {
 			estimated++;
 			const mid = t.w.t0 ? (t.w.t0 + t.w.t1) / 2 : last;
-			t.ts = Math.min(nextKnown[i]!, Math.max(last, Math.round(mid + offset)));
+			t.ts = Math.min(nextKnown[i]!, Math.max(last, Math.round(mid + median)));
 			t.payload = Buffer.concat([hdr, Buffer.from(t.w.data, 'hex')]);
 		}
 		last = Math.max(last, t.ts);
