@@ -68,9 +68,13 @@ export function compareWithEngine(rec: KernelRecord, config: RingConfig): DiffRe
 	let engineSteps = 0;
 	let markerRefused = 0;
 	let wi = 0;
+	/** The engine's warnings during the kernel step being replayed. */
+	let stepWarnings: string[] = [];
 	const apply = (step: Record<string, unknown>): StepResult => {
 		engineSteps++;
-		return sim.apply(step);
+		const r = sim.apply(step);
+		for (const w of r.warnings) stepWarnings.push(w.message);
+		return r;
 	};
 	const add = (d: Difference) => diffs.push(d);
 	/**
@@ -124,6 +128,7 @@ export function compareWithEngine(rec: KernelRecord, config: RingConfig): DiffRe
 		});
 	};
 	for (const st of rec.steps) {
+		stepWarnings = [];
 		try {
 			replayStep(st);
 		} catch (e) {
@@ -139,6 +144,7 @@ export function compareWithEngine(rec: KernelRecord, config: RingConfig): DiffRe
 			});
 		}
 		if (diverged) break;
+		compareWarnings(st);
 		compareState(st);
 	}
 	return { differences: diffs, estimated, engineSteps, markerRefused };
@@ -300,6 +306,23 @@ export function compareWithEngine(rec: KernelRecord, config: RingConfig): DiffRe
 							: 'the reader sub-buffer (ring_buffer_map_get_reader)'
 				});
 		}
+	}
+
+	/** The kernel WARN()ed in the step (warn_count rose) and the engine did not, or the reverse. */
+	function compareWarnings(st: KernelStep): void {
+		if (st.warnings === undefined) return; // a record made before warn_count was read
+		if (st.warnings > 0 === stepWarnings.length > 0) return;
+		add({
+			step: st.index,
+			op: st.op,
+			what: 'warnings',
+			field: 'WARN',
+			kernel: st.warnings > 0 ? `warn_count rose by ${st.warnings}` : 'no WARN',
+			engine: stepWarnings.length ? stepWarnings.join('; ') : 'no warning',
+			mirrors: stepWarnings.length
+				? 'the WARN_ON the engine reported'
+				: 'the WARN()s of the kernel function replayed'
+		});
 	}
 
 	function compareState(st: KernelStep): void {

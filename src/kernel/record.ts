@@ -49,6 +49,11 @@ export interface KernelStep {
 	stats: KernelStats[];
 	/** readMeta / readMapped results. */
 	result?: Record<string, unknown>;
+	/**
+	 * How much /sys/kernel/warn_count rose during the step (the kernel's WARN()s, each counted the
+	 * first time a WARN_ON_ONCE fires); absent in records made before it was read.
+	 */
+	warnings?: number;
 	/** Observer mappings the runner added (map) or removed (unmap) around this step. */
 	observer?: { cpu: number; action: 'map' | 'unmap'; length: number };
 }

@@ -7,7 +7,7 @@
  * Writes go to trace_marker_raw from the helper, pinned to the step's CPU. How each op maps onto
  * tracefs is in docs/design.md ("The live kernel in the loop").
  */
-import { openSync, closeSync } from 'node:fs';
+import { openSync, closeSync, readFileSync } from 'node:fs';
 import { release } from 'node:os';
 import type { Scenario, Step } from '../lib/ring';
 import { parseMeta, type MetaFields } from '../lib/ring/meta-page';
@@ -208,6 +208,7 @@ class KernelRun {
 
 	async step(index: number, st: Step): Promise<void> {
 		const rec: KernelStep = { index, op: st.op, ok: true, meta: {}, stats: [] };
+		const warnsBefore = warnCount();
 		const fail = (errno: string) => {
 			rec.ok = false;
 			rec.errno = errno;
@@ -389,7 +390,19 @@ class KernelRun {
 			default:
 				throw new NotReplayable(`$.steps[${index}].op`, `"${st.op}" is not replayed`);
 		}
+		const warnsAfter = warnCount();
+		if (warnsBefore !== null && warnsAfter !== null) rec.warnings = warnsAfter - warnsBefore;
 		await this.snapshotState(rec);
 		this.steps.push(rec);
+	}
+}
+
+/** /sys/kernel/warn_count (every WARN() since boot), or null where it cannot be read. */
+function warnCount(): number | null {
+	try {
+		const n = Number(readFileSync('/sys/kernel/warn_count', 'utf8').trim());
+		return Number.isFinite(n) ? n : null;
+	} catch {
+		return null;
 	}
 }

@@ -129,6 +129,23 @@ describe('compareWithEngine on recorded kernel runs', () => {
 		expect(last.engine).toMatch(/^threw: mapping "__observer0" does not cover/);
 	});
 
+	test('a WARN the kernel gave (warn_count rose) and the engine did not is a difference', () => {
+		const rec = load('mmap-check-order');
+		const past = rec.steps.find(
+			(s) => s.op === 'map' && s.errno === 'EINVAL' && s.index === 6
+		)!;
+		expect(past.warnings).toBe(0); // recorded on 6.18: no WARN for a mapping past the end
+		expect(compareWithEngine(rec, rec.scenario.config).differences).toEqual([]);
+		past.warnings = 1;
+		const d = compareWithEngine(rec, rec.scenario.config);
+		expect(d.differences[0]).toMatchObject({
+			step: 6,
+			what: 'warnings',
+			kernel: 'warn_count rose by 1',
+			engine: 'no warning'
+		});
+	});
+
 	test('pageField names the header, records and the bytes after commit', () => {
 		const rec = load('time-extend');
 		const page = Buffer.from(rec.steps.find((s) => s.pages?.length)!.pages![0]!.hex, 'hex');
