@@ -15,6 +15,7 @@ import { compareWithEngine, formatDifference } from '../kernel/compare';
 import {
 	KernelUnavailable,
 	NotReplayable,
+	notReproduced,
 	runOnKernel,
 	type KernelRecord,
 	type KernelStep
@@ -145,6 +146,7 @@ export async function kernelMain(
 	}
 	if (outDir) saveRecord(outDir, rec);
 	if (!json && scenario.title) out(`# ${scenario.title} (on ${rec.kernel})`);
+	if (!json) for (const n of notReproduced(scenario)) out(`# not reproduced: ${n}`);
 	for (const st of rec.steps) out(json ? JSON.stringify(st) : describeKernelStep(st));
 	if (!compare) return EXIT.same;
 	const d = compareWithEngine(rec, scenario.config);

@@ -5,6 +5,7 @@
  * the small rules that map a scenario onto tracefs (marker bytes, buffer_size_kb, stats).
  */
 import type { Scenario } from '../lib/ring';
+import { MAX_SUBBUFS_PER_CPU } from '../lib/ring/config';
 
 /** per_cpu/cpuN/stats, the fields a simulation can know (times left out). */
 export interface KernelStats {
@@ -91,6 +92,30 @@ export const MARKER_MAX_WRITE = 4064;
 export const SLEEP_THRESHOLD_NS = 100_000_000;
 const MAX_SLEEP_NS = 2_000_000_000;
 
+/**
+ * What a live run does not reproduce of a scenario, in plain words (printed by `kernel run|diff`):
+ * `at` times and gaps the runner does not sleep (the kernel's own times are used instead).
+ */
+export function notReproduced(s: Scenario): string[] {
+	const notes: string[] = [];
+	let at = 0;
+	let short = 0;
+	for (const st of s.steps) {
+		if (st.op === 'write' && st.at !== undefined) at++;
+		const gap = st.op === 'write' ? st.deltaNs : st.op === 'clock' ? st.advanceNs : undefined;
+		if (gap !== undefined && gap > 0 && gap <= SLEEP_THRESHOLD_NS) short++;
+	}
+	if (at)
+		notes.push(
+			`${at} write times given with "at" are not reproduced (the kernel stamps its own)`
+		);
+	if (short)
+		notes.push(
+			`${short} gaps of ${SLEEP_THRESHOLD_NS / 1e6} ms or less are not slept (the kernel's own gaps, microseconds, are used)`
+		);
+	return notes;
+}
+
 /** Throws NotReplayable for the first step the live kernel cannot replay. */
 export function checkReplayable(s: Scenario): void {
 	if (s.config.snapshot)
@@ -115,6 +140,13 @@ export function checkReplayable(s: Scenario): void {
 				if (st.advanceNs! > MAX_SLEEP_NS)
 					throw new NotReplayable(`${p}.advanceNs`, 'the runner sleeps at most 2 s');
 				return;
+			case 'resize':
+				if (st.subbufs > MAX_SUBBUFS_PER_CPU)
+					throw new NotReplayable(
+						`${p}.subbufs`,
+						`the kernel would take ${st.subbufs} sub-buffers, ringlab simulates at most ${MAX_SUBBUFS_PER_CPU} per CPU (the engine answers EINVAL)`
+					);
+				return;
 			case 'consume':
 			case 'readPage':
 			case 'map':
@@ -122,7 +154,6 @@ export function checkReplayable(s: Scenario): void {
 			case 'getReader':
 			case 'readMeta':
 			case 'readMapped':
-			case 'resize':
 			case 'subbufOrder':
 			case 'reset':
 			case 'tracing':

@@ -255,6 +255,12 @@ class KernelRun {
 				await this.readPages(st.cpu, 1, rec);
 				break;
 			case 'map': {
+				if (this.maps.has(st.as)) {
+					// ringlab's own check (a mapping is named in a scenario): the engine answers
+					// EINVAL before it asks the kernel, so the runner does too.
+					fail('EINVAL');
+					break;
+				}
 				const key = `m${this.nextMap++}`;
 				const offset = st.offset ?? 0;
 				const length = st.length ?? this.metaPageSize;
@@ -269,7 +275,6 @@ class KernelRun {
 					fail(r.name);
 					break;
 				}
-				if (this.maps.has(st.as)) throw new Error(`mapping name "${st.as}" used twice`);
 				this.maps.set(st.as, { cpu: st.cpu, key, pgoff: offset / 4096, length });
 				if (!this.observers.has(st.cpu)) {
 					// The observer: meta page and every sub-buffer, read-only.

@@ -2,7 +2,10 @@
 // (tests/kernel/captures) replays with no difference, and a record changed in one place gives a
 // first difference that names that place, with both values and the kernel function mirrored.
 // The CLI's exit codes that need no kernel: 2 malformed, 3 no kernel, 4 not replayable.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { parseScenario } from '../../../src/lib/ring';
+import { notReproduced } from '../../../src/kernel/record';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import {
@@ -171,6 +174,25 @@ describe('ringlab kernel: exit codes that need no kernel', () => {
 		);
 		return { code, out, err };
 	};
+	test('4 for a resize the kernel takes and the engine refuses (more than 4096 sub-buffers)', async () => {
+		const f = join(mkdtempSync(join(tmpdir(), 'ringlab-k-')), 'big.json');
+		writeFileSync(f, '{"ringlab":1,"steps":[{"op":"resize","cpu":0,"subbufs":5000}]}');
+		const r = await run(['diff', f]);
+		expect(r.code).toBe(4);
+		expect(r.err.join('\n')).toMatch(
+			/\$\.steps\[0\]\.subbufs: the kernel would take 5000 sub-buffers, ringlab simulates at most 4096/
+		);
+	});
+	test('what a live run does not reproduce is said: at times and short gaps', () => {
+		const s = parseScenario(
+			readFileSync(join(__dirname, '../../../scenarios/kernel/map-name-twice.json'), 'utf8')
+		);
+		expect(notReproduced(s)).toEqual([
+			"1 gaps of 100 ms or less are not slept (the kernel's own gaps, microseconds, are used)"
+		]);
+		const at = parseScenario({ ringlab: 1, steps: [{ op: 'write', cpu: 0, size: 8, at: 5 }] });
+		expect(notReproduced(at)[0]).toMatch(/^1 write times given with "at" are not reproduced/);
+	});
 	test('2 for bad arguments or a malformed scenario', async () => {
 		expect((await run(['frobnicate'])).code).toBe(2);
 		expect((await run(['run'])).code).toBe(2);
