@@ -11,6 +11,7 @@ test.use(LAB_OPTIONS);
 // test-results/ so a test run leaves the working tree clean.
 const DIR = process.env.UPDATE_SCREENSHOTS ? 'docs/screenshots' : 'test-results/screenshots';
 const SIZES = [
+	{ width: 1024, height: 768 },
 	{ width: 1280, height: 720 },
 	{ width: 1920, height: 1080 }
 ] as const;
@@ -163,7 +164,8 @@ test('screenshots: a lesson at its question, and after the engine answered', asy
 });
 
 test('screenshots: embedded in a tutorial page (no isolation), and presenter mode', async ({
-	page
+	page,
+	baseURL
 }) => {
 	await page.emulateMedia({ reducedMotion: 'reduce' });
 	await page.setViewportSize({ width: 1280, height: 900 });
@@ -179,15 +181,53 @@ test('screenshots: embedded in a tutorial page (no isolation), and presenter mod
 	await settle(page);
 	await page.screenshot({ path: `${DIR}/embed-1280x900-light.png` });
 
+	// The example article embedding the lab in a 700x450 frame from another origin.
+	for (const colorScheme of THEMES) {
+		await page.emulateMedia({ reducedMotion: 'reduce', colorScheme });
+		await page.setViewportSize({ width: 820, height: 700 });
+		await page.goto(
+			`${STATIC_URL}/embed-example.html?lab=${encodeURIComponent(baseURL + '/')}`
+		);
+		const lab = page.frameLocator('iframe#lab');
+		await expect(lab.locator('body')).toHaveAttribute('data-engine', 'idle');
+		await lab.getByRole('button', { name: 'Step', exact: true }).click();
+		await lab.getByRole('button', { name: 'Step', exact: true }).click();
+		await expect(lab.getByTestId('timeline-position')).toHaveText(/^step 2 of/);
+		await settle(page);
+		await page
+			.locator('iframe#lab')
+			.screenshot({ path: `${DIR}/embed-700x450-${colorScheme}.png` });
+	}
+	await page.emulateMedia({ reducedMotion: 'reduce', colorScheme: 'light' });
+
 	await page.setViewportSize({ width: 1920, height: 1080 });
 	await page.goto('/?lesson=4-head-push-triple-nest&present=1');
+	await expect(page.getByTestId('lesson')).toBeVisible();
 	await expect(page.locator('body')).toHaveAttribute('data-engine', 'idle');
 	for (let i = 0; i < 12; i++) {
 		await page.keyboard.press('PageDown');
 		await expect(page.locator('body')).toHaveAttribute('data-engine', 'idle');
 	}
 	for (const theme of THEMES) {
-		await useTheme(page, theme);
-		await shoot(page, `present-1920x1080-${theme}`);
+		// presenter mode has no theme button: its key
+		if ((await page.locator('html').getAttribute('data-theme')) !== theme)
+			await page.keyboard.press('d');
+		await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+		for (const size of SIZES) {
+			await page.setViewportSize(size);
+			await settle(page);
+			await shoot(page, `present-${size.width}x${size.height}-${theme}`);
+		}
 	}
+});
+
+test('screenshots: a lesson at its question', async ({ page }) => {
+	await page.emulateMedia({ reducedMotion: 'reduce' });
+	await page.goto('/?lesson=4-head-push-triple-nest');
+	await expect(page.getByTestId('lesson')).toBeVisible();
+	for (let i = 0; i < 400 && (await page.getByTestId('lesson-question').count()) === 0; i++) {
+		await button(page, 'Step').click();
+		await expect(page.locator('body')).toHaveAttribute('data-engine', 'idle');
+	}
+	await everyLook(page, (tag) => shoot(page, `lesson-${tag}`));
 });

@@ -20,7 +20,10 @@ export type ShortcutAction =
 	| 'step'
 	| 'back'
 	| 'start'
-	| 'cpu';
+	| 'cpu'
+	| 'blank'
+	| 'leave'
+	| 'restart';
 
 export interface Shortcut {
 	/** What `KeyboardEvent.key` must be; `1`-`8` are listed once as `1…8`. */
@@ -51,17 +54,44 @@ export const SHORTCUTS: readonly Shortcut[] = [
 	{ key: '?', action: 'help', label: 'Show this list' }
 ];
 
+/**
+ * A presenter's keys (`&present=1`): what a clicker sends, and two that ask first. Leaving and
+ * restarting take the same key twice, with a visible hint between, so no press jumps silently.
+ */
+export const PRESENTER_SHORTCUTS: readonly Shortcut[] = [
+	{ key: 'PageDown', action: 'step', label: 'Next step (also → and ↓)' },
+	{ key: 'PageUp', action: 'back', label: 'Step back (also ← and ↑)' },
+	{ key: 'b', action: 'blank', label: 'Blank the screen / show it again (also .)' },
+	{ key: 'Home', action: 'restart', label: 'Restart from step 0 (press twice)' },
+	{ key: 'Escape', action: 'leave', label: 'Leave presenter mode (press twice)' },
+	{ key: 'd', action: 'theme', label: 'Light / dark theme' },
+	{ key: '?', action: 'help', label: 'Show this list' }
+];
+
+const PRESENTER_ALIASES: Record<string, ShortcutAction> = {
+	ArrowRight: 'step',
+	ArrowDown: 'step',
+	ArrowLeft: 'back',
+	ArrowUp: 'back',
+	B: 'blank',
+	'.': 'blank'
+};
+
 /** The shortcut a key press asks for, or null (typing in a field, modifier keys, unknown key). */
 export function shortcutOf(
 	e: KeyboardEvent,
 	mode: { present?: boolean } = {}
 ): { action: ShortcutAction; cpu?: number } | null {
 	if (e.ctrlKey || e.metaKey || e.altKey) return null;
-	// A presenter's clicker: Esc goes back to the start.
-	if (mode.present && e.key === 'Escape') return { action: 'start' };
 	const t = e.target as HTMLElement | null;
 	if (t && (t.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(t.tagName)))
 		return null;
+	if (mode.present) {
+		const alias = PRESENTER_ALIASES[e.key];
+		if (alias) return { action: alias };
+		const found = PRESENTER_SHORTCUTS.find((s) => s.key === e.key);
+		return found ? { action: found.action } : null;
+	}
 	if (/^[1-8]$/.test(e.key)) return { action: 'cpu', cpu: Number(e.key) - 1 };
 	const found = SHORTCUTS.find((s) => s.key === e.key);
 	return found ? { action: found.action } : null;

@@ -9,6 +9,7 @@ import { drawLinks, drawReaderLink } from './ring-links';
 import { drawPointers } from './ring-pointers';
 import {
 	fillShare,
+	fitRing,
 	labelMode,
 	placeRing,
 	polar,
@@ -20,8 +21,14 @@ import {
 
 /** Options of {@link drawPageRing}. */
 export interface PageRingOptions {
-	/** Width to draw in, CSS pixels; the height follows (see ringGeometry). */
+	/** Width to draw in, CSS pixels; without a height, the height follows (see ringGeometry). */
 	width?: number;
+	/** Height to fit the drawing in, CSS pixels (see fitRing). */
+	height?: number;
+	/** How far the whole drawing, text included, may grow past its natural size (see fitRing). */
+	maxZoom?: number;
+	/** The smallest zoom of the drawing's text (a projector's), room permitting (see fitRing). */
+	minZoom?: number;
 	/** Bytes of one sub-buffer, header included (`RingState.subbufSize`): sets the fill scale. */
 	subbufSize?: number;
 	/** Page drawn as selected (the inspector's page). */
@@ -68,7 +75,12 @@ type Layer = Selection<SVGGElement, string, SVGSVGElement, unknown>;
  */
 export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRingOptions = {}) {
 	const { subbufSize = 4096, selectedPage = null, highlightPage = null, duration = 0 } = options;
-	const g = ringGeometry(options.width ?? 440);
+	const width = options.width ?? 440;
+	const { geometry: g, zoom } =
+		options.height === undefined
+			? { geometry: ringGeometry(width), zoom: 1 }
+			: fitRing(width, options.height, options.maxZoom, options.minZoom);
+	const size = `${g.width}x${g.height}`;
 	const capacity = subbufSize - SUBBUF_HEADER_BYTES;
 	const n = cpu.ring.length;
 	const slots = placeRing(cpu.ring, lastSlots.get(svg));
@@ -84,9 +96,9 @@ export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRin
 
 	const root = select(svg);
 	const about = summary(cpu);
-	if (changed(svg, `${g.width}|${g.height}|${cpu.cpu}|${about}`))
-		root.attr('width', g.width)
-			.attr('height', g.height)
+	if (changed(svg, `${size}|${zoom}|${cpu.cpu}|${about}`))
+		root.attr('width', g.width * zoom)
+			.attr('height', g.height * zoom)
 			.attr('viewBox', `0 0 ${g.width} ${g.height}`)
 			.attr('role', 'group')
 			.attr('aria-label', about)
@@ -128,7 +140,7 @@ export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRin
 		});
 	// Only what changed is touched below: where a page sits, what it is called, how full it is.
 	// While writers run most pages keep their place and name and only their fill moves.
-	const where = (p: number) => `${g.width},${n},${role(p)},${slots.get(p)}`;
+	const where = (p: number) => `${size},${n},${role(p)},${slots.get(p)}`;
 	const named = (p: number) => `${pageOf(p)!.id},${p === selectedPage},${p === highlightPage}`;
 	const filled = (p: number) =>
 		`${pageOf(p)!.commit},${pageOf(p)!.entries},${capacity},${mode},${duration > 0}`;
@@ -218,7 +230,7 @@ export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRin
 
 	const at = (p: number) => `${p}:${slots.get(p) ?? 'r'}:${cpu.pages[p]?.id ?? ''}`;
 	const links = [
-		g.width,
+		size,
 		cpu.reader,
 		...cpu.ring.map((p) => `${at(p)}:${cpu.pages[p]?.link}:${cpu.pages[p]?.next}`),
 		cpu.pages[cpu.reader]?.next
@@ -229,14 +241,7 @@ export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRin
 		drawReaderLink(pagesLayer, g, cpu, slots, n);
 		drawReaderCaption(pagesLayer, g);
 	}
-	const marks = [
-		g.width,
-		duration > 0,
-		at(cpu.head),
-		at(cpu.commit),
-		at(cpu.tail),
-		at(cpu.reader)
-	];
+	const marks = [size, duration > 0, at(cpu.head), at(cpu.commit), at(cpu.tail), at(cpu.reader)];
 	if (changed(pointersLayer.node()!, marks.join()))
 		drawPointers(pointersLayer, g, cpu, place, duration);
 }
@@ -330,7 +335,6 @@ function label(
 	text.append('tspan')
 		.attr('x', x)
 		.attr('dy', '1.15em')
-		.style('font-size', '11px')
 		.text(`${Math.round(s * 100)}%`);
 }
 

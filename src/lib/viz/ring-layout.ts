@@ -105,26 +105,35 @@ const SIDE_ROOM = 70;
 const END_ROOM = 52;
 const READER_W = 88;
 const MAX_R = 140;
+/** Room the reader page takes under the ring when it sits below it. */
+const BELOW_ROOM = 14 + 60 + 6;
 
 /**
- * Lays a ring out in `width` pixels: the reader page right of the ring when there is room for it,
- * below it otherwise. Text keeps its size; the ring grows and shrinks around it.
+ * Lays a ring out in `width` by `height` units (CSS pixels at zoom 1): the reader page right of
+ * the ring or below it, whichever leaves the larger ring (right when the height does not limit
+ * it and there are 400 units across). Text keeps its size; the ring grows and shrinks around it.
+ * The result can be larger than asked for when the box is smaller than the smallest ring.
  */
-export function ringGeometry(width: number): RingGeometry {
+export function ringGeometry(width: number, height = Infinity): RingGeometry {
 	const w = Math.max(240, width);
-	const right = w >= 400;
-	const span = right ? w - READER_W - 24 : w;
-	const rOut = Math.max(48, Math.min(MAX_R, span / 2 - SIDE_ROOM));
+	const rRight =
+		w >= 400 ? Math.min(MAX_R, (w - READER_W - 24) / 2 - SIDE_ROOM, height / 2 - END_ROOM) : 0;
+	const rBelow = Math.min(MAX_R, w / 2 - SIDE_ROOM, (height - BELOW_ROOM) / 2 - END_ROOM);
+	// With no height to fit, the reader page goes beside the ring whenever there is room for it.
+	const right = rRight > 0 && (height === Infinity || rRight >= rBelow);
+	const rOut = Math.round(Math.max(48, right ? rRight : rBelow));
 	const rIn = Math.round(rOut * 0.6);
-	const cx = right ? SIDE_ROOM + rOut : w / 2;
 	const cy = rOut + END_ROOM;
 	if (right) {
+		// Ring and reader page centred across the width when it has more than they need.
+		const spare = Math.max(0, w - (2 * SIDE_ROOM + 2 * rOut + 24 + READER_W + 4));
+		const cx = SIDE_ROOM + rOut + (height === Infinity ? 0 : spare / 2);
 		const h = 80;
-		const height = Math.max(2 * cy, cy + h / 2 + 4 * 15 + 10);
+		const drawn = Math.max(2 * cy, cy + h / 2 + 4 * 15 + 10);
 		const x = Math.min(cx + rOut + SIDE_ROOM + 24, w - READER_W - 4);
 		return {
 			width: w,
-			height,
+			height: drawn,
 			cx,
 			cy,
 			rIn,
@@ -134,6 +143,7 @@ export function ringGeometry(width: number): RingGeometry {
 	}
 	const h = 60;
 	const y = 2 * cy + 14;
+	const cx = w / 2;
 	return {
 		width: w,
 		height: y + h + 6,
@@ -143,4 +153,30 @@ export function ringGeometry(width: number): RingGeometry {
 		rOut,
 		reader: { x: 12, y, w: READER_W, h, side: 'below' }
 	};
+}
+
+/** The natural size of a ring of MAX_R with the reader page beside it, in units. */
+const NATURAL = {
+	width: 2 * SIDE_ROOM + 2 * MAX_R + 24 + READER_W + 4,
+	height: 2 * (MAX_R + END_ROOM)
+};
+
+/** A ring laid out to fit a box: its geometry in units, and the CSS pixels one unit takes. */
+export interface RingFit {
+	geometry: RingGeometry;
+	zoom: number;
+}
+
+/**
+ * Fits a ring drawing into a `width` by `height` box of CSS pixels. Up to the natural size the
+ * ring shrinks around text of a fixed size (zoom `minZoom`, 1 unless a projector asks for
+ * larger text); past it the whole drawing, text included, grows up to `maxZoom`; in a box
+ * smaller than the smallest ring the whole drawing shrinks so that it still fits.
+ */
+export function fitRing(width: number, height: number, maxZoom = 1, minZoom = 1): RingFit {
+	const grow = Math.min(width / NATURAL.width, height / NATURAL.height);
+	const up = Math.max(minZoom, Math.min(Math.max(minZoom, maxZoom), grow));
+	const geometry = ringGeometry(width / up, height / up);
+	const zoom = Math.min(up, width / geometry.width, height / geometry.height);
+	return { geometry, zoom: Math.max(0.05, zoom) };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
 	fillShare,
+	fitRing,
 	labelMode,
 	placeRing,
 	pointerMarks,
@@ -76,6 +77,54 @@ describe('ringGeometry(width)', () => {
 			expect(g.rIn).toBeLessThan(g.rOut);
 		}
 		expect(ringGeometry(10).width).toBe(240);
+	});
+});
+
+describe('ringGeometry(width, height)', () => {
+	it('keeps the drawing within a limited height', () => {
+		for (const [w, h] of <[number, number][]>[
+			[900, 300],
+			[500, 420],
+			[300, 500]
+		]) {
+			const g = ringGeometry(w, h);
+			expect(g.height).toBeLessThanOrEqual(h);
+			expect(g.width).toBeLessThanOrEqual(w);
+		}
+	});
+
+	it('puts the reader page where it leaves the larger ring', () => {
+		expect(ringGeometry(900, 300).reader.side).toBe('right');
+		expect(ringGeometry(420, 900).reader.side).toBe('below');
+	});
+});
+
+describe('fitRing(width, height, maxZoom)', () => {
+	it('draws at zoom 1 in a box up to the natural size', () => {
+		const fit = fitRing(500, 350);
+		expect(fit.zoom).toBe(1);
+		expect(fit.geometry.height).toBeLessThanOrEqual(350);
+	});
+
+	it('grows the whole drawing up to maxZoom in a large box, and fits it', () => {
+		const fit = fitRing(1200, 800, 3);
+		expect(fit.zoom).toBeGreaterThan(1.9);
+		expect(fit.geometry.width * fit.zoom).toBeLessThanOrEqual(1200 + 1e-9);
+		expect(fit.geometry.height * fit.zoom).toBeLessThanOrEqual(800 + 1e-9);
+		expect(fitRing(1200, 800, 1.5).zoom).toBe(1.5);
+	});
+
+	it('keeps text at minZoom, shrinking the ring around it, while the smallest ring fits', () => {
+		const fit = fitRing(700, 360, 3, 1.5);
+		expect(fit.zoom).toBe(1.5);
+		expect(fit.geometry.height * 1.5).toBeLessThanOrEqual(360);
+	});
+
+	it('shrinks the whole drawing below the smallest ring, so it still fits', () => {
+		const fit = fitRing(160, 120);
+		expect(fit.zoom).toBeLessThan(1);
+		expect(fit.geometry.width * fit.zoom).toBeLessThanOrEqual(160 + 1e-9);
+		expect(fit.geometry.height * fit.zoom).toBeLessThanOrEqual(120 + 1e-9);
 	});
 });
 
