@@ -25,7 +25,7 @@ test('Write, Burst, Consume and Read page move the counters and fill the event l
 	await expect(counter(lab, 0, 'entries')).toHaveText('10');
 	await expect(counter(lab, 0, 'entries_bytes')).toHaveText(String(10 * 28)); // 24 bytes + the 4-byte header
 
-	await lab.getByLabel('Count', { exact: true }).fill('4');
+	await lab.getByLabel('Events to consume', { exact: true }).fill('4');
 	await press(lab, 'Consume');
 	await expect(counter(lab, 0, 'read')).toHaveText('4');
 	const log = lab.getByTestId('event-log');
@@ -76,7 +76,7 @@ test('Map shows the 6.10 pgoff strip and the meta page; Get reader and Unmap upd
 	// Each pgoff is linked to its page: the ID in the strip is the ID the ring shows there.
 	const page = await strip.getByTestId('pgoff-3').getAttribute('data-page');
 	await expect(lab.getByTestId('subbuf-0-2')).toHaveAttribute('data-page', page!);
-	await strip.getByTestId('pgoff-group-2').click();
+	await strip.getByTestId('mapped-subbuf-2').click();
 	await expect(lab.getByTestId('inspector')).toContainText('Sub-buffer ID 2 of CPU 0');
 
 	await press(lab, 'Get reader');

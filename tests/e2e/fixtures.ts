@@ -11,7 +11,70 @@ export { expect };
 export const STATIC_URL = process.env.RINGLAB_STATIC_URL ?? 'http://127.0.0.1:4174';
 export const DEV_URL = process.env.RINGLAB_DEV_URL ?? 'http://localhost:5174';
 
-export const test = base.extend<{ lab: Page }>({
+/** A page error or console error seen during a test, with the page it came from. */
+export interface PageProblem {
+	kind: 'pageerror' | 'console.error';
+	url: string;
+	text: string;
+}
+
+/**
+ * Every test's browser context fails the test on an uncaught page error or a console error
+ * (console.error, a failed resource load) in any of its pages, frames or the pages' workers:
+ * a Playwright user's suite would fail on them, so ours does. A test that provokes one on
+ * purpose lists it in `allowedProblems` (test.use) with a pattern that matches only it.
+ */
+/** A page's address without its long query (a scenario link can be kilobytes). */
+function where(url: string): string {
+	return url.length > 100 ? `${url.slice(0, 100)}…` : url;
+}
+
+export const test = base.extend<{ lab: Page; allowedProblems: RegExp[]; problems: PageProblem[] }>({
+	allowedProblems: [[], { option: true }],
+	// Playwright reads a fixture's dependencies from its first parameter's pattern: none here.
+	// eslint-disable-next-line no-empty-pattern
+	problems: async ({}, use) => {
+		await use([]);
+	},
+	context: async ({ context, problems }, use) => {
+		const watch = (page: Page) => {
+			page.on('pageerror', (e) =>
+				problems.push({
+					kind: 'pageerror',
+					url: where(page.url()),
+					text: `${e.name}: ${e.message}`
+				})
+			);
+			page.on('console', (m) => {
+				if (m.type() === 'error')
+					problems.push({
+						kind: 'console.error',
+						url: where(page.url()),
+						text: m.text()
+					});
+			});
+			page.on('worker', (w) =>
+				w.on('console', (m) => {
+					if (m.type() === 'error')
+						problems.push({
+							kind: 'console.error',
+							url: where(w.url()),
+							text: m.text()
+						});
+				})
+			);
+		};
+		context.pages().forEach(watch);
+		context.on('page', watch);
+		await use(context);
+	},
+	page: async ({ page, problems, allowedProblems }, use) => {
+		await use(page);
+		const unexpected = problems.filter((p) => !allowedProblems.some((re) => re.test(p.text)));
+		expect(unexpected, 'no page error and no console error in any page of the test').toEqual(
+			[]
+		);
+	},
 	lab: async ({ page }, use) => {
 		await page.emulateMedia({ reducedMotion: 'reduce' });
 		await page.goto('/');

@@ -1,8 +1,7 @@
 // The engine runs in a Worker; the page reads its SharedArrayBuffer in place (dev and preview send
 // COOP/COEP); and on a static host without those headers the page still works with the copying
 // transport and says so.
-import { expect, test } from '@playwright/test';
-import { DEV_URL, STATIC_URL } from './fixtures';
+import { DEV_URL, STATIC_URL, expect, test } from './fixtures';
 
 const entries = async (page: import('@playwright/test').Page) =>
 	Number(await page.getByTestId('runtime-entries').textContent());

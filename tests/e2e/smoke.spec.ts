@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { LAB_OPTIONS } from './fixtures';
+import { LAB_OPTIONS, expect, test } from './fixtures';
 
 test.use(LAB_OPTIONS);
 

@@ -16,7 +16,7 @@ import {
 	type TimelineView,
 	type Transport
 } from './protocol';
-import { parseScenario, type Scenario } from './scenario';
+import { parseScenario, runScenario, type Scenario } from './scenario';
 import type { Simulation } from './simulation';
 import { Timeline } from './timeline';
 import { historyScenario } from './url-state';
@@ -122,7 +122,11 @@ export class EngineHost {
 				this.tl = tl = loaded;
 				this.base = { scenario, starts: loaded.starts };
 				this.unreplayable = null;
-				extra.load = { starts: loaded.starts, stopped: loaded.stopped };
+				extra.load = {
+					starts: loaded.starts,
+					stopped: loaded.stopped,
+					mismatches: expectationFailures(scenario)
+				};
 				if (call.at !== undefined) {
 					const r = tl.seek(call.at);
 					if (!r.ok) extra.error = r.message;
@@ -189,4 +193,18 @@ export class EngineHost {
 		const buf = this.tl!.sim.ring.buf;
 		return this.transport === 'shared' ? buf : (buf as ArrayBuffer).slice(0);
 	}
+}
+
+/**
+ * The scenario's failed expectations, as `ringlab run` reports them (it exits 1): the scenario run
+ * the CLI's way, which stops at the first failure. Empty when no step expects anything.
+ */
+export function expectationFailures(scenario: Scenario): string[] {
+	if (!scenario.steps.some((s) => s.expect !== undefined)) return [];
+	return runScenario(scenario).outcomes.flatMap((o) =>
+		o.mismatches.map(
+			(m) =>
+				`step ${o.index} (${o.step.op}): ${m.path} expected ${JSON.stringify(m.expected)}, got ${JSON.stringify(m.actual)}`
+		)
+	);
 }

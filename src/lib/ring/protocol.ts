@@ -97,8 +97,11 @@ export type Reply =
 			entries?: TimelineEntry[];
 			actions?: Step[];
 			marks?: MarkAt[];
-			/** load: where each scenario step starts, and why loading stopped early. */
-			load?: TimelineLoad;
+			/**
+			 * load: where each scenario step starts, why loading stopped early, and the failed
+			 * expectations (`expect`) as `ringlab run` reports them.
+			 */
+			load?: TimelineLoad & { mismatches?: string[] };
 			/** share: the scenario document that replays the history (encode with encodeShareQuery). */
 			scenario?: Record<string, unknown>;
 			/** A call that could not be done (bad position, malformed scenario), in plain words. */

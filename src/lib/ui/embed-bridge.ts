@@ -20,14 +20,11 @@ export interface EmbedBridge {
 	remove(): void;
 }
 
-/** Makes `call` on `api`; a load the engine refuses is an error like any rejection. */
+/** Makes `call` on `api`; window.ringlab rejects what it cannot do, and so does the bridge. */
 async function perform(api: RinglabApi, call: EmbedCall, args: unknown[]): Promise<unknown> {
 	switch (call) {
-		case 'load': {
-			const out = await api.load(args[0]);
-			if (!out.ok) throw new Error(out.message);
-			return out;
-		}
+		case 'load':
+			return api.load(args[0]);
 		case 'run':
 			return api.run();
 		case 'step':

@@ -37,6 +37,7 @@ import { traceLines, type TraceEvent } from '$lib/viz/trace-pipe';
 import { describeStep, partial, resultText } from './step-text';
 import { READOUT_MS, ringsPerFrame } from './cadence';
 import { ContinuousWriter, type WriterSettings } from './continuous-writer.svelte';
+import { moving, onMotion, settled } from '$lib/viz/motion';
 
 /** The controls whose refusals are shown next to them. */
 export type ControlId =
@@ -94,9 +95,21 @@ export const DEFAULT_SETUP: LabSetup = {
 	overwrite: true
 };
 
+/** Whether two setups build the same machine. */
+export function sameSetup(a: LabSetup, b: LabSetup): boolean {
+	return (Object.keys(a) as (keyof LabSetup)[]).every((k) => a[k] === b[k]);
+}
+
 /** What loading a scenario did. */
 export type LoadOutcome =
-	{ ok: true; length: number; stopped: string | null } | { ok: false; message: string };
+	| {
+			ok: true;
+			length: number;
+			stopped: string | null;
+			/** Its failed expectations, as `ringlab run` reports them (it exits 1); [] when all held. */
+			mismatches: string[];
+	  }
+	| { ok: false; message: string };
 
 /** A concurrent context to start in step mode. */
 export interface SpawnSpec {
@@ -151,6 +164,8 @@ export class Lab {
 	current: TimelineEntry | null = $state.raw(null);
 	/** The scenario loaded last (a lesson, a shared link), null for a machine built by hand. */
 	scenario: Scenario | null = $state.raw(null);
+	/** The failed expectations of `scenario` (what makes `ringlab run` exit 1); [] when all held. */
+	mismatches: string[] = $state.raw([]);
 	/** Where each step of `scenario` starts on the timeline (starts[i] = before step i). */
 	starts: number[] = $state.raw([0]);
 	/** Why Step waits (a lesson's question not answered yet), or null. */
@@ -160,6 +175,8 @@ export class Lab {
 	/** The continuous writer (free-running writer threads, or batches through the engine). */
 	readonly writer: ContinuousWriter;
 	#client: EngineClient | null = null;
+	/** The page's opening work (arrive), null once it ended. */
+	#arrival: Promise<void> | null = null;
 	/** Commands run one after another, in the order the controls were used. */
 	#queue: Promise<unknown> = Promise.resolve();
 	#inFlight = 0;
@@ -188,6 +205,7 @@ export class Lab {
 			frame: () => this.#frame()
 		});
 		void this.#enqueue(() => this.#boot());
+		onMotion(() => this.#status());
 	}
 
 	/** The engine state as this thread sees it (a view of the shared buffer, or the last copy). */
@@ -213,9 +231,39 @@ export class Lab {
 		return this.state.subbufSize / 4096;
 	}
 
-	/** Resolves once every command sent so far has been answered and drawn. */
-	idle(): Promise<void> {
-		return this.#queue.then(() => undefined);
+	/**
+	 * Resolves once the lab is idle: what the page was opened for is loaded (see `arrive`), every
+	 * command sent so far has been answered and drawn, and no drawing move is running.
+	 */
+	async idle(): Promise<void> {
+		for (;;) {
+			const queue = this.#queue;
+			await queue;
+			if (this.#arrival) {
+				await this.#arrival;
+				continue;
+			}
+			await settled();
+			if (queue === this.#queue && !this.#arrival) return;
+		}
+	}
+
+	/**
+	 * The page's opening work, run once the engine is up (the lessons list, the URL's scenario or
+	 * lesson): until it ends the lab is `starting`, and idle() waits for it. `work` must not wait
+	 * for idle() (it would wait for itself).
+	 */
+	arrive(work: () => Promise<unknown>): void {
+		const arrival = this.#queue.then(work).then(
+			() => undefined,
+			(e: unknown) => void (this.error = e instanceof Error ? e.message : String(e))
+		);
+		this.#arrival = arrival.then(() => {
+			if (this.#arrival === tracked) this.#arrival = null;
+			this.#status();
+		});
+		const tracked = this.#arrival;
+		this.#status();
 	}
 
 	/** Builds a new machine: the kernel version, CPU count and overwrite mode are fixed at boot. */
@@ -224,7 +272,12 @@ export class Lab {
 			const order = this.state ? Math.log2(this.pagesPerSubbuf) : this.setup.subbufOrder;
 			this.setup = { ...this.setup, subbufOrder: order, ...change };
 			await this.#boot();
+			// A new machine is a new timeline: nothing has happened on it yet.
+			this.timeline = this.#client!.view;
+			this.current = null;
+			this.marks = [];
 			this.scenario = null;
+			this.mismatches = [];
 			this.starts = [0];
 			this.#cursors = [];
 			this.snapshotArmed = false;
@@ -366,13 +419,16 @@ export class Lab {
 		});
 	}
 
-	/** Moves to position n of the timeline (0 = the machine as it was built). */
-	seek(n: number): Promise<void> {
-		return this.#enqueue(async () => void (await this.#timelineCall({ fn: 'seek', to: n })));
+	/**
+	 * Moves to position n of the timeline (0 = the machine as it was built); resolves with the
+	 * engine's refusal (a position outside the timeline), or null.
+	 */
+	seek(n: number): Promise<string | null> {
+		return this.#travel({ fn: 'seek', to: n });
 	}
 
-	back(): Promise<void> {
-		return this.#enqueue(async () => void (await this.#timelineCall({ fn: 'back' })));
+	back(): Promise<string | null> {
+		return this.#travel({ fn: 'back' });
 	}
 
 	forward(): Promise<void> {
@@ -395,12 +451,13 @@ export class Lab {
 	 * One step forward in time: through the kept future after a step back; at the end, one atomic
 	 * step of `ctx`, or of the context that must go first (the innermost writer that can run).
 	 */
-	step(ctx?: string): Promise<void> {
+	step(ctx?: string): Promise<string | null> {
 		if (ctx) return this.stepContext(ctx);
+		let refusal: string | null = null;
 		return this.#enqueue(async () => {
-			if (this.hold) return;
+			if (this.hold) return void (refusal = this.hold);
 			if (this.timeline.position < this.timeline.length) {
-				await this.#timelineCall({ fn: 'forward' });
+				refusal = (await this.#timelineCall({ fn: 'forward' })).error ?? null;
 				return;
 			}
 			const runnable = this.timeline.contexts.filter((c) => !c.blocked);
@@ -408,8 +465,10 @@ export class Lab {
 				(best, c) => (!best || c.depth >= best.depth ? c : best),
 				undefined
 			);
-			if (next) await this.#timelineApply('step', { op: 'step', ctx: next.name });
-		});
+			if (!next) return void (refusal = 'nothing to step');
+			const res = await this.#timelineApply('step', { op: 'step', ctx: next.name });
+			if (!res.ok) refusal = res.message ?? res.errno ?? 'refused';
+		}).then(() => refusal);
 	}
 
 	/** Whether Step has anything to do: a kept future, or a context that can run. */
@@ -420,9 +479,21 @@ export class Lab {
 	}
 
 	/** Runs `n` atomic steps of context `name` (refused while a context nested on it runs). */
-	stepContext(name: string, n = 1): Promise<void> {
+	stepContext(name: string, n = 1): Promise<string | null> {
 		const step = (n > 1 ? { op: 'step', ctx: name, n } : { op: 'step', ctx: name }) as Step;
-		return this.#enqueue(async () => void (await this.#timelineApply('step', step)));
+		let refusal: string | null = null;
+		return this.#enqueue(async () => {
+			const res = await this.#timelineApply('step', step);
+			if (!res.ok) refusal = res.message ?? res.errno ?? 'refused';
+		}).then(() => refusal);
+	}
+
+	/** A move in time, queued; resolves with the engine's refusal, or null. */
+	#travel(call: TimelineCall): Promise<string | null> {
+		let refusal: string | null = null;
+		return this.#enqueue(async () => {
+			refusal = (await this.#timelineCall(call)).error ?? null;
+		}).then(() => refusal);
 	}
 
 	/** Runs context `name` to its end. */
@@ -442,8 +513,9 @@ export class Lab {
 
 	/**
 	 * Loads a scenario (spec §2): a new machine with its config, every step applied and recorded,
-	 * then shown at position `at` (its end when null). Refuses a malformed scenario or a bad `at`
-	 * in plain words and then leaves the lab as it was.
+	 * then shown at position `at` (its end when null). Refuses a malformed scenario in plain words
+	 * and then leaves the lab as it was; a bad `at` is refused too, with the scenario loaded and
+	 * shown at its start.
 	 */
 	load(input: unknown, at: number | null = null): Promise<LoadOutcome> {
 		let parsed: Scenario;
@@ -485,23 +557,32 @@ export class Lab {
 			if (r.load.stopped) this.#say('warning', `# stopped early: ${r.load.stopped}`);
 			const moved = await this.#timelineCall({ fn: 'seek', to });
 			if (moved.error) {
+				// Loaded, but not at a position it has: shown from its start (a lesson's intro)
+				await this.#timelineCall({ fn: 'seek', to: 0 });
+				this.outcome = null;
 				out = { ok: false, message: moved.error };
 				return;
 			}
-			out = { ok: true, length: end, stopped: r.load.stopped };
+			out = {
+				ok: true,
+				length: end,
+				stopped: r.load.stopped,
+				mismatches: r.load.mismatches ?? []
+			};
+			this.mismatches = out.mismatches;
 		}).then(() => out);
 	}
 
 	/** The history as a scenario document that replays it exactly, or why it cannot be shared. */
 	async share(): Promise<{ scenario: Record<string, unknown> } | { error: string }> {
-		await this.idle();
+		await this.#queue;
 		const r = await this.#client!.timeline({ fn: 'share' });
 		return r.scenario ? { scenario: r.scenario } : { error: r.error ?? 'nothing to share' };
 	}
 
 	/** Every action of the history (for the URL and `window.ringlab`). */
 	async actions(): Promise<Step[]> {
-		await this.idle();
+		await this.#queue;
 		return (await this.#client!.timeline({ fn: 'actions' })).actions ?? [];
 	}
 
@@ -650,8 +731,10 @@ export class Lab {
 
 	#status(): void {
 		if (this.error || this.violations.length) this.engine = 'error';
-		else if (!this.state) this.engine = 'starting';
-		else this.engine = this.#inFlight > 0 || this.writer.running ? 'running' : 'idle';
+		else if (!this.state || this.#arrival) this.engine = 'starting';
+		else
+			this.engine =
+				this.#inFlight > 0 || this.writer.running || moving() ? 'running' : 'idle';
 	}
 
 	#events(cpu: number, events: readonly TraceEvent[], missed = 0): void {

@@ -44,6 +44,7 @@ export interface PageRingOptions {
 // Selection.transition() and .interrupt() come from d3-transition, which patches d3-selection when
 // it loads; d3 is marked free of side effects, so bundlers drop that unless it is imported itself.
 import 'd3-transition';
+import { follow } from './motion';
 
 /** The sub-buffer header: a 64-bit time stamp and the 64-bit commit field (kernel.md §1.2). */
 const SUBBUF_HEADER_BYTES = 16;
@@ -200,13 +201,15 @@ export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRin
 	fills.attr('data-share', share);
 	if (duration <= 0) fills.interrupt().attr('d', (p) => sectorShape(g, place(p), n, share(p)));
 	else
-		fills
-			.transition()
-			.duration(duration)
-			.attrTween('d', function (p) {
-				const i = interpolate(before.get(this) ?? 0, share(p));
-				return (t) => sectorShape(g, place(p), n, i(t));
-			});
+		follow(
+			fills
+				.transition()
+				.duration(duration)
+				.attrTween('d', function (p) {
+					const i = interpolate(before.get(this) ?? 0, share(p));
+					return (t) => sectorShape(g, place(p), n, i(t));
+				})
+		);
 	// Labels only where there is room for them (none on a ring of more than 24 sub-buffers; the
 	// reader page always has one): an empty text per page is still an object to lay out and paint.
 	all.each(function (p) {
@@ -226,7 +229,7 @@ export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRin
 		return this.style.opacity !== '1';
 	});
 	if (duration <= 0) fading.style('opacity', 1);
-	else fading.transition().duration(duration).style('opacity', 1);
+	else follow(fading.transition().duration(duration).style('opacity', 1));
 
 	const at = (p: number) => `${p}:${slots.get(p) ?? 'r'}:${cpu.pages[p]?.id ?? ''}`;
 	const links = [

@@ -12,6 +12,7 @@ import {
 	type SymbolType
 } from 'd3';
 import 'd3-transition'; // selection.transition(): see page-ring.ts
+import { follow } from './motion';
 import type { CpuState } from '$lib/ring';
 import { COLOR } from './colors';
 import {
@@ -108,12 +109,15 @@ export function drawPointers(
 			let a1 = at.angle;
 			while (a1 - a0 > Math.PI) a1 -= 2 * Math.PI;
 			while (a0 - a1 > Math.PI) a1 += 2 * Math.PI;
-			mark.transition()
-				.duration(duration)
-				.attrTween('transform', () => (t) => {
-					const p = markAt(g, m, { ring: true, angle: a0 + (a1 - a0) * t });
-					return `translate(${p.x},${p.y})`;
-				});
-		} else mark.transition().duration(duration).attr('transform', target);
+			follow(
+				mark
+					.transition()
+					.duration(duration)
+					.attrTween('transform', () => (t) => {
+						const p = markAt(g, m, { ring: true, angle: a0 + (a1 - a0) * t });
+						return `translate(${p.x},${p.y})`;
+					})
+			);
+		} else follow(mark.transition().duration(duration).attr('transform', target));
 	});
 }
