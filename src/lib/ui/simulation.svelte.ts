@@ -142,6 +142,11 @@ export class Lab {
 	 * CPUs per frame while the continuous writer runs (an unchanged entry is not redrawn).
 	 */
 	rings: readonly CpuState[] = $state.raw([]);
+	/**
+	 * The rings as they were drawn before the timeline last moved (null on a new machine and while
+	 * free-running writers write): the drawing marks what differs (ringChanges) until it moves again.
+	 */
+	before: readonly CpuState[] | null = $state.raw(null);
 	maps: Mapping[] = $state.raw([]);
 	/** Each mapped CPU's meta page as user space reads it now (stale between updates, by design). */
 	meta: readonly (MetaFields | undefined)[] = $state.raw([]);
@@ -391,6 +396,7 @@ export class Lab {
 	/** Starts the continuous writer on this CPU (or every CPU) at `settings.rate` events/s. */
 	startWriter(settings: WriterSettings): Promise<void> {
 		return this.#enqueue(() => {
+			this.before = null;
 			const cpus = settings.allCpus ? this.state.cpus.map((c) => c.cpu) : [this.cpu];
 			const maxSize = this.state.subbufSize - 24; // BUF_MAX_DATA_SIZE
 			const refusal = this.writer.start(this.transport ?? 'copy', cpus, settings, maxSize);
@@ -555,10 +561,14 @@ export class Lab {
 			const to = at ?? end;
 			this.#say('action', `# loaded "${parsed.title ?? 'scenario'}": ${end} steps`);
 			if (r.load.stopped) this.#say('warning', `# stopped early: ${r.load.stopped}`);
+			// Through the step before: the drawing marks what the step it opens at changed.
+			if (to > 0 && to <= end) await this.#timelineCall({ fn: 'seek', to: to - 1 });
 			const moved = await this.#timelineCall({ fn: 'seek', to });
+			if (to === 0) this.before = null;
 			if (moved.error) {
 				// Loaded, but not at a position it has: shown from its start (a lesson's intro)
 				await this.#timelineCall({ fn: 'seek', to: 0 });
+				this.before = null;
 				this.outcome = null;
 				out = { ok: false, message: moved.error };
 				return;
@@ -645,6 +655,8 @@ export class Lab {
 
 	/** A timeline call: adopts its view, the entry that led here and, when they changed, the marks. */
 	async #timelineCall(call: TimelineCall): Promise<Extract<Reply, { type: 'timeline' }>> {
+		const was = this.timeline.position;
+		const drawn = this.rings;
 		const r = await this.#client!.timeline(call);
 		if (r.error)
 			this.outcome = {
@@ -657,6 +669,7 @@ export class Lab {
 		await this.#adoptView(r.view);
 		this.current = r.current;
 		this.#refresh();
+		if (r.view.position !== was) this.before = drawn;
 		return r;
 	}
 
@@ -681,6 +694,7 @@ export class Lab {
 		this.#client?.terminate();
 		this.#client = await EngineClient.start({ ...this.setup, snapshot: false });
 		this.transport = this.#client.transport;
+		this.before = null;
 		this.#refresh();
 	}
 

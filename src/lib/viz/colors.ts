@@ -7,7 +7,10 @@ export const COLOR = {
 	page: 'var(--rl-page, #eef2f7)',
 	outline: 'var(--rl-outline, #64748b)',
 	fill: 'var(--rl-fill, #3b82f6)',
-	uncommitted: 'var(--rl-uncommitted, #93c5fd)',
+	/** Stripes of bytes a writer reserved and has not committed yet. */
+	reserved: 'var(--rl-reserved, #7c3aed)',
+	/** The halo of what the last step changed. */
+	changed: 'var(--rl-changed, #0f172a)',
 	text: 'var(--rl-text, #0f172a)',
 	muted: 'var(--rl-muted, #475569)',
 	onFill: 'var(--rl-on-fill, #0f172a)',

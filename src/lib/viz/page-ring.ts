@@ -5,6 +5,7 @@
 import { arc, interpolate, path, select, type Path, type Selection } from 'd3';
 import type { CpuState, PageState } from '$lib/ring';
 import { COLOR } from './colors';
+import { NO_CHANGES, type RingChanges } from './ring-changes';
 import { drawLinks, drawReaderLink } from './ring-links';
 import { drawPointers } from './ring-pointers';
 import {
@@ -13,6 +14,7 @@ import {
 	labelMode,
 	placeRing,
 	polar,
+	reservedBytes,
 	ringGeometry,
 	slotAngle,
 	type Place,
@@ -39,6 +41,8 @@ export interface PageRingOptions {
 	duration?: number;
 	/** Called with a page number when a sub-buffer is clicked or activated from the keyboard. */
 	onSelect?: (page: number) => void;
+	/** What the last step changed (see ringChanges): marked until the next step. */
+	changes?: RingChanges;
 }
 
 // Selection.transition() and .interrupt() come from d3-transition, which patches d3-selection when
@@ -75,7 +79,13 @@ type Layer = Selection<SVGGElement, string, SVGSVGElement, unknown>;
  * each page's next link is `[data-testid=link-CPU-PAGE]` with `data-flag` and `data-next`.
  */
 export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRingOptions = {}) {
-	const { subbufSize = 4096, selectedPage = null, highlightPage = null, duration = 0 } = options;
+	const {
+		subbufSize = 4096,
+		selectedPage = null,
+		highlightPage = null,
+		duration = 0,
+		changes = NO_CHANGES
+	} = options;
 	const width = options.width ?? 440;
 	const { geometry: g, zoom } =
 		options.height === undefined
@@ -93,6 +103,12 @@ export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRin
 	};
 	const pageOf = (p: number): PageState | undefined => cpu.pages[p];
 	const share = (p: number) => fillShare(pageOf(p)?.commit ?? 0, capacity);
+	const reserved = (p: number) => {
+		const page = pageOf(p);
+		return page ? reservedBytes(page, capacity) : 0;
+	};
+	// The reserved band runs from the committed share to the write index's share.
+	const reservedEnd = (p: number) => fillShare((pageOf(p)?.commit ?? 0) + reserved(p), capacity);
 	const role = (p: number) => (slots.has(p) ? 'ring' : 'reader');
 
 	const root = select(svg);
@@ -111,6 +127,7 @@ export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRin
 			.selectAll<SVGGElement, string>(`g.${name}`)
 			.data([name])
 			.join((enter) => enter.append('g').attr('class', name));
+	hatch(root, svg);
 	const linksLayer = layer('links');
 	const pagesLayer = layer('pages');
 	const pointersLayer = layer('pointers');
@@ -128,6 +145,7 @@ export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRin
 			e.append('title');
 			e.append('path').attr('class', 'frame');
 			e.append('path').attr('class', 'fill');
+			e.append('path').attr('class', 'reserved').style('pointer-events', 'none');
 			return e
 				.attr('tabindex', 0)
 				.attr('role', 'button')
@@ -142,9 +160,10 @@ export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRin
 	// Only what changed is touched below: where a page sits, what it is called, how full it is.
 	// While writers run most pages keep their place and name and only their fill moves.
 	const where = (p: number) => `${size},${n},${role(p)},${slots.get(p)}`;
-	const named = (p: number) => `${pageOf(p)!.id},${p === selectedPage},${p === highlightPage}`;
+	const named = (p: number) =>
+		`${pageOf(p)!.id},${p === selectedPage},${p === highlightPage},${changes.pages.has(p)}`;
 	const filled = (p: number) =>
-		`${pageOf(p)!.commit},${pageOf(p)!.entries},${capacity},${mode},${duration > 0}`;
+		`${pageOf(p)!.commit},${reserved(p)},${pageOf(p)!.entries},${capacity},${mode},${duration > 0}`;
 	const only = <E extends Element>(
 		sel: Selection<E, number, SVGGElement, unknown>,
 		key: (p: number) => string
@@ -162,6 +181,7 @@ export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRin
 		.attr('data-page', (p) => p)
 		.attr('data-id', (p) => pageOf(p)?.id ?? '')
 		.attr('data-role', role)
+		.attr('data-changed', (p) => (changes.pages.has(p) ? 'true' : null))
 		.attr('aria-pressed', (p) => String(p === selectedPage));
 	// The title stands for the page's words: its name and fill, also in the group's attributes.
 	only(all.select<SVGTitleElement>('title'), (p) => `${where(p)}|${named(p)}|${filled(p)}`).each(
@@ -171,6 +191,7 @@ export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRin
 			this.textContent = words;
 			const group = this.parentElement!;
 			group.dataset.commit = String(page.commit);
+			group.dataset.reserved = String(reserved(p));
 			group.dataset.entries = String(page.entries);
 			group.setAttribute('aria-label', words);
 		}
@@ -184,11 +205,17 @@ export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRin
 				? COLOR.select
 				: p === highlightPage
 					? COLOR.highlight
-					: COLOR.outline
+					: changes.pages.has(p)
+						? COLOR.changed
+						: COLOR.outline
 		)
-		.style('stroke-width', (p) => (marked(p) ? 3.5 : 1))
+		.style('stroke-width', (p) => (marked(p) ? 3.5 : changes.pages.has(p) ? 2.5 : 1))
 		.style('stroke-dasharray', (p) =>
-			p === highlightPage && p !== selectedPage ? '5 3' : null
+			p === highlightPage && p !== selectedPage
+				? '5 3'
+				: !marked(p) && changes.pages.has(p)
+					? '2 3'
+					: null
 		);
 	const fills = only(
 		all.select<SVGPathElement>('path.fill'),
@@ -208,6 +235,35 @@ export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRin
 				.attrTween('d', function (p) {
 					const i = interpolate(before.get(this) ?? 0, share(p));
 					return (t) => sectorShape(g, place(p), n, i(t));
+				})
+		);
+	const bands = only(
+		all.select<SVGPathElement>('path.reserved'),
+		(p) => `${where(p)}|${filled(p)}`
+	).style('fill', `url(#${hatchId(svg)})`);
+	// A reservation is drawn at least 5 px thick: an event is a sliver of a 4 KiB page.
+	const band = (p: number, from: number, to: number) => {
+		const least = 5 / (slots.has(p) ? g.rOut - g.rIn : g.reader.h);
+		const lo = Math.max(0, Math.min(from, 1 - least));
+		return sectorShape(g, place(p), n, Math.max(to, lo + least), lo);
+	};
+	const bandBefore = new Map<Element, [number, number]>();
+	bands.each(function () {
+		bandBefore.set(this, [Number(this.dataset.from ?? 0), Number(this.dataset.to ?? 0)]);
+	});
+	bands.attr('data-from', share).attr('data-to', reservedEnd);
+	if (duration <= 0)
+		bands.interrupt().attr('d', (p) => (reserved(p) ? band(p, share(p), reservedEnd(p)) : ''));
+	else
+		follow(
+			bands
+				.transition()
+				.duration(duration)
+				.attrTween('d', function (p) {
+					const [from0, to0] = bandBefore.get(this) ?? [0, 0];
+					const a = interpolate(from0, share(p));
+					const b = interpolate(to0, reservedEnd(p));
+					return (t) => (b(t) > a(t) ? band(p, a(t), b(t)) : '');
 				})
 		);
 	// Labels only where there is room for them (none on a ring of more than 24 sub-buffers; the
@@ -236,17 +292,26 @@ export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRin
 		size,
 		cpu.reader,
 		...cpu.ring.map((p) => `${at(p)}:${cpu.pages[p]?.link}:${cpu.pages[p]?.next}`),
-		cpu.pages[cpu.reader]?.next
+		cpu.pages[cpu.reader]?.next,
+		[...changes.links].join(' ')
 	];
 	if (changed(linksLayer.node()!, links.join())) {
 		linksLayer.attr('transform', `translate(${g.cx},${g.cy})`);
-		drawLinks(linksLayer, g, cpu, slots, n);
+		drawLinks(linksLayer, g, cpu, slots, n, changes.links);
 		drawReaderLink(pagesLayer, g, cpu, slots, n);
 		drawReaderCaption(pagesLayer, g);
 	}
-	const marks = [size, duration > 0, at(cpu.head), at(cpu.commit), at(cpu.tail), at(cpu.reader)];
+	const marks = [
+		size,
+		duration > 0,
+		at(cpu.head),
+		at(cpu.commit),
+		at(cpu.tail),
+		at(cpu.reader),
+		[...changes.pointers].join(' ')
+	];
 	if (changed(pointersLayer.node()!, marks.join()))
-		drawPointers(pointersLayer, g, cpu, place, duration);
+		drawPointers(pointersLayer, g, cpu, place, duration, changes.pointers);
 }
 
 /** The testid of a sub-buffer: by ID once mapped (spec §4), by page number before. */
@@ -286,19 +351,24 @@ const ringArc = arc<{ start: number; end: number; inner: number; outer: number }
 	.padAngle(0.025)
 	.context(shifted as unknown as CanvasRenderingContext2D);
 
-/** A sub-buffer filled to share `s`: its ring sector grown outwards, or the reader box upwards. */
-function sectorShape(g: RingGeometry, at: Place | null, n: number, s: number): string {
+/**
+ * A sub-buffer filled from share `from` to share `s`: its ring sector grown outwards, or the
+ * reader box upwards.
+ */
+function sectorShape(g: RingGeometry, at: Place | null, n: number, s: number, from = 0): string {
 	if (!at) return '';
 	if (!at.ring) {
-		const h = g.reader.h * s;
-		return `M${g.reader.x},${g.reader.y + g.reader.h - h}h${g.reader.w}v${h}h${-g.reader.w}Z`;
+		const h = g.reader.h * (s - from);
+		const bottom = g.reader.y + g.reader.h - g.reader.h * from;
+		return `M${g.reader.x},${bottom - h}h${g.reader.w}v${h}h${-g.reader.w}Z`;
 	}
 	const half = Math.PI / Math.max(n, 1);
+	const inner = g.rIn + (g.rOut - g.rIn) * from;
 	const outer = g.rIn + (g.rOut - g.rIn) * s;
 	shifted.dx = g.cx;
 	shifted.dy = g.cy;
 	shifted.out = path();
-	ringArc({ start: at.angle - half, end: at.angle + half, inner: g.rIn, outer });
+	ringArc({ start: at.angle - half, end: at.angle + half, inner, outer });
 	return shifted.out.toString();
 }
 
@@ -359,7 +429,33 @@ function describe(page: PageState, capacity: number, inRing: boolean): string {
 	const name =
 		page.id === null ? `page ${page.page}` : `sub-buffer ID ${page.id} (page ${page.page})`;
 	const where = inRing ? '' : ', the reader page';
-	return `${name}${where}: ${page.commit} of ${capacity} bytes committed, ${page.entries} entries`;
+	const held = reservedBytes(page, capacity);
+	const reserved = held ? `, ${held} more reserved by a writer and not committed yet` : '';
+	return `${name}${where}: ${page.commit} of ${capacity} bytes committed${reserved}, ${page.entries} entries`;
+}
+
+/** Each ring's own id for its hatch pattern (ids are page-wide; rings are many). */
+const hatchIds = new WeakMap<Element, string>();
+let hatches = 0;
+function hatchId(svg: SVGSVGElement): string {
+	let id = hatchIds.get(svg);
+	if (!id) hatchIds.set(svg, (id = `rl-reserved-hatch-${++hatches}`));
+	return id;
+}
+
+/** The stripes that fill reserved bytes: the commit pointer's colour, not yet solid. */
+function hatch(root: Selection<SVGSVGElement, unknown, null, undefined>, svg: SVGSVGElement): void {
+	if (root.select('defs pattern').size()) return;
+	const pattern = root
+		.append('defs')
+		.append('pattern')
+		.attr('id', hatchId(svg))
+		.attr('patternUnits', 'userSpaceOnUse')
+		.attr('width', 6)
+		.attr('height', 6)
+		.attr('patternTransform', 'rotate(45)');
+	pattern.append('rect').attr('width', 6).attr('height', 6).style('fill', COLOR.page);
+	pattern.append('rect').attr('width', 3).attr('height', 6).style('fill', COLOR.reserved);
 }
 
 function summary(cpu: CpuState): string {

@@ -13,6 +13,11 @@ export interface RecordStripOptions {
 	capacity: number;
 	/** Committed bytes (flags masked). */
 	commit: number;
+	/**
+	 * Bytes a writer reserved after `commit` and has not committed yet (see reservedBytes):
+	 * striped, neither free nor readable.
+	 */
+	reserved?: number;
 	/** Reader position on this page, in bytes; drawn when > 0. */
 	read?: number;
 	/** Whether a missed-events count is stored right after the data (RB_MISSED_STORED). */
@@ -47,7 +52,14 @@ export function drawRecordStrip(
 	records: readonly DecodedRecord[],
 	options: RecordStripOptions
 ): void {
-	const { capacity, commit, read = 0, missedStored = false, selectedOffset = null } = options;
+	const {
+		capacity,
+		commit,
+		reserved = 0,
+		read = 0,
+		missedStored = false,
+		selectedOffset = null
+	} = options;
 	const width = Math.max(200, options.width ?? 600) - 2 * PAD;
 	const x = scaleLinear()
 		.domain([0, Math.max(capacity, 1)])
@@ -61,10 +73,20 @@ export function drawRecordStrip(
 		.attr('role', 'img')
 		.attr(
 			'aria-label',
-			`Records of the sub-buffer: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'none'}; ${commit} of ${capacity} bytes committed`
+			`Records of the sub-buffer: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'none'}; ${commit} of ${capacity} bytes committed${reserved ? `, ${reserved} more reserved and not committed` : ''}`
 		)
 		.style('font-size', '13px');
 	root.selectAll('*').remove();
+	const hatch = root
+		.append('defs')
+		.append('pattern')
+		.attr('id', 'rl-strip-reserved')
+		.attr('patternUnits', 'userSpaceOnUse')
+		.attr('width', 6)
+		.attr('height', 6)
+		.attr('patternTransform', 'rotate(45)');
+	hatch.append('rect').attr('width', 6).attr('height', 6).style('fill', COLOR.free);
+	hatch.append('rect').attr('width', 3).attr('height', 6).style('fill', COLOR.reserved);
 
 	root.append('rect')
 		.attr('x', 0)
@@ -93,6 +115,21 @@ export function drawRecordStrip(
 		.on('click', (_e, r) => options.onSelect?.(r.offset))
 		.append('title')
 		.text((r) => `${r.kind} at ${r.offset}, ${r.length} bytes, ts ${r.ts}`);
+
+	if (reserved > 0)
+		root.append('rect')
+			.attr('data-testid', 'strip-reserved')
+			.attr('data-length', reserved)
+			.attr('x', x(commit))
+			.attr('y', BAR_Y)
+			.attr('width', Math.max(minWidth, x(reserved) - x(0)))
+			.attr('height', BAR_H)
+			.style('fill', 'url(#rl-strip-reserved)')
+			.style('stroke', COLOR.reserved)
+			.append('title')
+			.text(
+				`${reserved} bytes reserved by a writer at ${commit}, not committed: readers stop at commit`
+			);
 
 	if (missedStored)
 		root.append('rect')

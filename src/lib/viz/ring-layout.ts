@@ -87,6 +87,15 @@ export function fillShare(commit: number, capacity: number): number {
 	return capacity > 0 ? Math.min(1, Math.max(0, commit / capacity)) : 0;
 }
 
+/**
+ * Bytes a writer reserved on a page and has not committed: from the page's commit to its write
+ * index (`buffer_page->write`, which __rb_reserve_next moves before rb_end_commit moves commit),
+ * clamped to the data area (a reservation that ran past the end is undone by rb_move_tail).
+ */
+export function reservedBytes(page: { commit: number; write: number }, capacity: number): number {
+	return Math.max(0, Math.min(page.write, capacity) - page.commit);
+}
+
 /** Sizes of a page-ring drawing, in CSS pixels, for the width it is given. */
 export interface RingGeometry {
 	width: number;

@@ -14,7 +14,8 @@ export function drawLinks(
 	g: RingGeometry,
 	cpu: CpuState,
 	slots: Map<number, number>,
-	n: number
+	n: number,
+	changed: ReadonlySet<number> = new Set()
 ): void {
 	const track = g.rIn - 8;
 	layer
@@ -39,7 +40,8 @@ export function drawLinks(
 		.attr('data-testid', (p) => `link-${cpu.cpu}-${p}`)
 		.attr('data-page', (p) => p)
 		.attr('data-next', (p) => cpu.pages[p]?.next ?? '')
-		.attr('data-flag', (p) => cpu.pages[p]?.link ?? 'NORMAL');
+		.attr('data-flag', (p) => cpu.pages[p]?.link ?? 'NORMAL')
+		.attr('data-changed', (p) => (changed.has(p) ? 'true' : null));
 	links.each(function (p) {
 		const link = select(this);
 		const a = boundaryAngle(slots.get(p) ?? 0, n);
@@ -50,8 +52,8 @@ export function drawLinks(
 		link.select('path.chevron')
 			.attr('d', chevron(x, y, a))
 			.style('fill', 'none')
-			.style('stroke', color)
-			.style('stroke-width', flag === 'NORMAL' ? 1.2 : 2.4);
+			.style('stroke', changed.has(p) ? COLOR.changed : color)
+			.style('stroke-width', changed.has(p) ? 3.2 : flag === 'NORMAL' ? 1.2 : 2.4);
 		const [px, py] = polar(Math.max(track - 24, 22), a);
 		const w = flag === 'UPDATE' ? 50 : 40;
 		link.select('rect.pill')

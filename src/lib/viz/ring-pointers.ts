@@ -66,13 +66,15 @@ export function drawPointers(
 	g: RingGeometry,
 	cpu: CpuState,
 	place: (page: number) => Place | null,
-	duration: number
+	duration: number,
+	changed: ReadonlySet<PointerName> = new Set()
 ): void {
 	const marks = layer
 		.selectAll<SVGGElement, PointerMark>('g.pointer')
 		.data(pointerMarks(cpu), (m) => m.name)
 		.join((enter) => {
 			const e = enter.append('g').attr('class', 'pointer');
+			e.append('circle').attr('class', 'moved');
 			e.append('path');
 			e.append('text');
 			return e;
@@ -80,6 +82,7 @@ export function drawPointers(
 		.attr('data-testid', (m) => `pointer-${cpu.cpu}-${m.name}`)
 		.attr('data-page', (m) => m.page)
 		.attr('data-id', (m) => cpu.pages[m.page]?.id ?? '')
+		.attr('data-changed', (m) => (changed.has(m.name) ? 'true' : null))
 		.style('pointer-events', 'none');
 	marks.each(function (m) {
 		const at = place(m.page);
@@ -87,6 +90,14 @@ export function drawPointers(
 		mark.style('display', at ? 'inline' : 'none');
 		if (!at) return;
 		const { x, y, start } = markAt(g, m, at);
+		// A pointer the last step moved wears a ring until the next step.
+		mark.select('circle.moved')
+			.attr('r', 9)
+			.style('fill', 'none')
+			.style('stroke', COLOR.changed)
+			.style('stroke-width', 2)
+			.style('stroke-dasharray', '2 2')
+			.style('display', changed.has(m.name) ? 'inline' : 'none');
 		mark.select('path')
 			.attr('d', symbol(SHAPES[m.name], 70)())
 			.attr('transform', m.name === 'head' ? `rotate(${start ? -90 : 90})` : null)
