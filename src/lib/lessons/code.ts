@@ -202,7 +202,7 @@ const WRITER_CODE: readonly At[] = [
 		11,
 		'An interrupt between the last check and committing-- would otherwise leave data uncommitted.'
 	],
-	['write', 11, 'The event is committed and readers can take it.'],
+	['write', 11, 'Readers see an event once the commit has passed it, not when its writer ends.'],
 	['move-tail', 0, 'The event did not fit: the writer must move the tail to the next page.'],
 	['move-tail', 2, 'Moving onto the head page means overwriting the oldest data.'],
 	[

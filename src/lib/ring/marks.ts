@@ -91,15 +91,31 @@ export function probe(ring: Ring): Probe {
 }
 
 /** Describes "from>to:FLAG ..." for a sentence. */
-function flagText(flags: string): string {
-	const parts = flags.trim().split(' ').filter(Boolean);
-	if (!parts.length) return 'no link flagged';
-	return parts
-		.map((p) => {
-			const [link, flag] = p.split(':');
-			return `${flag} on the link ${link!.replace('>', '->')}`;
-		})
-		.join(', ');
+/** The flagged links of a probe: "3>1:HEAD 1>2:UPDATE" as link -> flag. */
+function flagMap(flags: string): Map<string, string> {
+	const out = new Map<string, string>();
+	for (const part of flags.trim().split(' ').filter(Boolean)) {
+		const [link, flag] = part.split(':');
+		out.set(link!, flag!);
+	}
+	return out;
+}
+
+/**
+ * What changed on the links between two probes, link by link ("the link from page 3 to page 1:
+ * HEAD → UPDATE"), and how many links carry HEAD when more than one does.
+ */
+function flagChanges(before: string, after: string): string {
+	const b = flagMap(before);
+	const a = flagMap(after);
+	const links = [...new Set([...b.keys(), ...a.keys()])].filter((l) => b.get(l) !== a.get(l));
+	const words = links.map((l) => {
+		const [from, to] = l.split('>');
+		return `the link from page ${from} to page ${to}: ${b.get(l) ?? 'NORMAL'} → ${a.get(l) ?? 'NORMAL'}`;
+	});
+	const heads = [...a.values()].filter((f) => f === 'HEAD').length;
+	if (heads > 1) words.push(`${heads} links carry HEAD now`);
+	return words.join('; ');
 }
 
 /** True when one of the flagged links starts at `page`. */
@@ -162,7 +178,7 @@ export function marksBetween(
 			out.push({
 				kind: 'head-push',
 				cpu: a.cpu,
-				text: `${where}: the head moves: ${flagText(a.flags)} (was ${flagText(b.flags)}).`
+				text: `${where}: the head moves: ${flagChanges(b.flags, a.flags)}.`
 			});
 		if (a.tail !== b.tail)
 			out.push({

@@ -607,7 +607,16 @@ export function stepWriter(x: Exec, k: number): number {
 			break;
 		case W_UNLOCK_OK:
 			i32[SI + S_RECURSION] = i32[SI + S_RECURSION]! & ~recursionBit(i32[K + K_CTX]!);
-			if (x.verbose) x.note = 'The write is complete.';
+			if (x.verbose) {
+				// Readable or not is the commit's to say (rb_end_commit moves it only when the
+				// outermost writer ends): say which, from the state, not from the step.
+				const cp = i32[SI + S_COMMIT_PAGE]!;
+				const at = readCommit(ring, subbufOff(ring, s, cp)) & RB_WRITE_MASK;
+				x.note =
+					i32[SI + S_COMMITTING]! > 0
+						? `The write is complete, but its event is not readable yet: a writer it interrupted is still in flight, so the commit stays at byte ${at} of page ${cp} until that writer ends.`
+						: `The write is complete and committed (commit at byte ${at} of page ${cp}): readers can take the event.`;
+			}
 			next = W_DONE;
 			break;
 		case W_MT_NEXT: {

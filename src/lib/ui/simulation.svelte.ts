@@ -5,6 +5,7 @@
 // consumer reads; what it reads can be late while writer threads run), without it a copy that
 // comes with every reply. It publishes the state, the mappings and their meta pages, the event
 // log, and the outcome of the last action (which control, errno and reason when refused).
+import { SvelteMap } from 'svelte/reactivity';
 import {
 	checkInvariants,
 	describeCpu,
@@ -681,7 +682,16 @@ export class Lab {
 		return res;
 	}
 
+	/** The CPU of every context seen on this machine, by name (kept after it finished). */
+	#contextCpus = new SvelteMap<string, number>();
+
+	/** The CPU context `name` runs on, if one of that name was seen on this machine. */
+	cpuOfContext(name: string): number | undefined {
+		return this.#contextCpus.get(name);
+	}
+
 	async #adoptView(view: TimelineView): Promise<void> {
+		for (const c of view.contexts) this.#contextCpus.set(c.name, c.cpu);
 		const grew = view.length !== this.timeline.length || view.position > this.timeline.length;
 		this.timeline = view;
 		if (grew || !view.length)
