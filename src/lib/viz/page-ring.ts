@@ -4,6 +4,7 @@
 // reader pointers as distinct labelled marks. Reads an engine snapshot; never runs the engine.
 import { arc, interpolate, path, select, type Path, type Selection } from 'd3';
 import type { CpuState, PageState } from '$lib/ring';
+import { count } from '$lib/text/plural';
 import { COLOR } from './colors';
 import { drawLinks, drawReaderLink } from './ring-links';
 import { drawPointers } from './ring-pointers';
@@ -359,7 +360,7 @@ function describe(page: PageState, capacity: number, inRing: boolean): string {
 	const name =
 		page.id === null ? `page ${page.page}` : `sub-buffer ID ${page.id} (page ${page.page})`;
 	const where = inRing ? '' : ', the reader page';
-	return `${name}${where}: ${page.commit} of ${capacity} bytes committed, ${page.entries} entries`;
+	return `${name}${where}: ${page.commit} of ${capacity} bytes committed, ${count(page.entries, 'entry', 'entries')}`;
 }
 
 function summary(cpu: CpuState): string {
@@ -368,7 +369,7 @@ function summary(cpu: CpuState): string {
 		return id === null || id === undefined ? `page ${p}` : `ID ${id}`;
 	};
 	return (
-		`CPU ${cpu.cpu} page ring, ${cpu.nrPages} sub-buffers and a reader page: ` +
+		`CPU ${cpu.cpu} page ring, ${count(cpu.nrPages, 'sub-buffer')} and a reader page: ` +
 		`head ${name(cpu.head)}, commit ${name(cpu.commit)}, tail ${name(cpu.tail)}, reader ${name(cpu.reader)}`
 	);
 }
