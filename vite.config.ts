@@ -66,6 +66,10 @@ function coiServiceWorker(): Plugin {
 
 export default defineConfig({
 	plugins: [crossOriginIsolation(), coiServiceWorker(), sveltekit()],
+	// The capture page's bundled samples are the kernel captures the tests use. The build emits
+	// them as assets; `vite dev` serves files only from the folders it allows (SvelteKit adds
+	// src/ and node_modules/ to this list), so the samples' folder is allowed too.
+	server: { fs: { allow: ['tests/kernel/captures'] } },
 	// SvelteKit's adapter step always runs long enough to trigger Rolldown's timing report.
 	build: { rolldownOptions: { checks: { bundlerTimings: false } } },
 	test: {

@@ -30,6 +30,7 @@ import {
 	type StepResult,
 	type Violation
 } from '$lib/ring';
+import { count } from '$lib/text/plural';
 import { EngineClient } from '$lib/worker/client';
 import type { MarkAt, Reply, TimelineCall, TimelineView, Transport } from '$lib/ring/protocol';
 import type { TimelineEntry } from '$lib/ring/timeline';
@@ -294,7 +295,7 @@ export class Lab {
 			const { kernel, cpus, subbufsPerCpu, overwrite } = this.setup;
 			this.#say(
 				'action',
-				`# new machine: Linux ${kernel}, ${cpus} CPU${cpus > 1 ? 's' : ''}, ${subbufsPerCpu} sub-buffers each, overwrite ${overwrite ? 'on' : 'off'}`
+				`# new machine: Linux ${kernel}, ${count(cpus, 'CPU')}, ${count(subbufsPerCpu, 'sub-buffer')} each, overwrite ${overwrite ? 'on' : 'off'}`
 			);
 		});
 	}
@@ -413,7 +414,10 @@ export class Lab {
 		return this.#enqueue(async () => {
 			if (!this.writer.running) return;
 			await this.writer.stop();
-			this.#say('action', `# continuous writer stopped: ${this.writer.total} events written`);
+			this.#say(
+				'action',
+				`# continuous writer stopped: ${count(this.writer.total, 'event')} written`
+			);
 			if (this.writer.mode === 'threads') {
 				// The threads wrote outside any recorded step: what they did cannot be replayed.
 				await this.#timelineCall({ fn: 'restart' });
@@ -560,7 +564,7 @@ export class Lab {
 			this.marks = [];
 			const end = r.view.length;
 			const to = at ?? end;
-			this.#say('action', `# loaded "${parsed.title ?? 'scenario'}": ${end} steps`);
+			this.#say('action', `# loaded "${parsed.title ?? 'scenario'}": ${count(end, 'step')}`);
 			if (r.load.stopped) this.#say('warning', `# stopped early: ${r.load.stopped}`);
 			// Through the step before: the drawing marks what the step it opens at changed.
 			if (to > 0 && to <= end) await this.#timelineCall({ fn: 'seek', to: to - 1 });

@@ -1,5 +1,6 @@
 // How the event log and the outcome lines put a step and its result into words.
 import type { Step, StepResult } from '$lib/ring';
+import { count } from '$lib/text/plural';
 
 /** `op field=value ...`, as the CLI prints a step. */
 export function describeStep(step: Step): string {
@@ -27,7 +28,7 @@ export function resultText(res: StepResult): string {
 		(k) => res[k] !== undefined
 	);
 	const extra = shown.map((k) => `${k}=${String(res[k])}`);
-	if (Array.isArray(res.events)) extra.push(`${res.events.length} events`);
+	if (Array.isArray(res.events)) extra.push(count(res.events.length, 'event'));
 	if (Array.isArray(res.pgoffs)) extra.push(`pgoffs ${res.pgoffs[0]}..${res.pgoffs.at(-1)}`);
 	return ['ok', ...extra].join(' ');
 }

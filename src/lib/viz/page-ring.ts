@@ -4,6 +4,7 @@
 // reader pointers as distinct labelled marks. Reads an engine snapshot; never runs the engine.
 import { arc, interpolate, path, select, type Path, type Selection } from 'd3';
 import type { CpuState, PageState } from '$lib/ring';
+import { count } from '$lib/text/plural';
 import { COLOR } from './colors';
 import { NO_CHANGES, type RingChanges } from './ring-changes';
 import { drawLinks, drawReaderLink } from './ring-links';
@@ -431,7 +432,7 @@ function describe(page: PageState, capacity: number, inRing: boolean): string {
 	const where = inRing ? '' : ', the reader page';
 	const held = reservedBytes(page, capacity);
 	const reserved = held ? `, ${held} more reserved by a writer and not committed yet` : '';
-	return `${name}${where}: ${page.commit} of ${capacity} bytes committed${reserved}, ${page.entries} entries`;
+	return `${name}${where}: ${page.commit} of ${capacity} bytes committed${reserved}, ${count(page.entries, 'entry', 'entries')}`;
 }
 
 /** Each ring's own id for its hatch pattern (ids are page-wide; rings are many). */
@@ -464,7 +465,7 @@ function summary(cpu: CpuState): string {
 		return id === null || id === undefined ? `page ${p}` : `ID ${id}`;
 	};
 	return (
-		`CPU ${cpu.cpu} page ring, ${cpu.nrPages} sub-buffers and a reader page: ` +
+		`CPU ${cpu.cpu} page ring, ${count(cpu.nrPages, 'sub-buffer')} and a reader page: ` +
 		`head ${name(cpu.head)}, commit ${name(cpu.commit)}, tail ${name(cpu.tail)}, reader ${name(cpu.reader)}`
 	);
 }
