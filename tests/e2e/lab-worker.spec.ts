@@ -78,3 +78,37 @@ test('static host without headers: the lab says it copies, and the writer runs a
 	await button(page, 'Write').click();
 	await expect(counter(page, 0, 'entries')).toHaveText(String(written + 1));
 });
+
+test('after the continuous writer the time bar says its writes are not replayable, and the link keeps the machine', async ({
+	lab
+}) => {
+	await lab.getByLabel('CPUs', { exact: true }).selectOption('4');
+	await expect(lab.locator('body')).toHaveAttribute('data-engine', 'idle');
+	await lab.getByLabel('Rate', { exact: true }).fill('0');
+	await button(lab, 'Start writer').click();
+	await expect.poll(() => entries(lab), { timeout: 10_000 }).toBeGreaterThan(50);
+	await button(lab, 'Stop writer').click();
+	await expect(lab.locator('body')).toHaveAttribute('data-engine', 'idle');
+	const written = (await lab.evaluate(() => window.ringlab!.engine())).written;
+	const notice = lab.getByTestId('off-timeline');
+	await expect(notice).toContainText(
+		`${written.toLocaleString('en')} events by the continuous writer are not on the timeline`
+	);
+	await expect(notice).toContainText('cannot be stepped back or replayed');
+	await expect(notice).toContainText('Linux 6.10, 4 CPUs');
+	await expect(lab.getByTestId('narration')).not.toContainText('Nothing has happened yet');
+	await lab.screenshot({ path: 'test-results/lab-off-timeline.png' });
+	// The URL (what Copy link copies) keeps the machine, without the writer's events.
+	await expect.poll(() => new URL(lab.url()).searchParams.get('scenario')).not.toBeNull();
+	const code = new URL(lab.url()).searchParams.get('scenario')!;
+	const scenario = JSON.parse(Buffer.from(code, 'base64url').toString('utf8')) as {
+		config: { cpus: number };
+		steps: unknown[];
+	};
+	expect(scenario.config.cpus).toBe(4);
+	expect(scenario.steps).toEqual([]);
+	await lab.goto(lab.url());
+	await expect(lab.locator('body')).toHaveAttribute('data-engine', 'idle');
+	await expect(lab.getByTestId('ring-cpu-3')).toBeVisible();
+	expect(await entries(lab)).toBe(0);
+});

@@ -149,6 +149,12 @@ export class Lab {
 	 * free-running writers write): the drawing marks what differs (ringChanges) until it moves again.
 	 */
 	before: readonly CpuState[] | null = $state.raw(null);
+	/**
+	 * Events the continuous writer wrote on this machine outside the timeline: free-running
+	 * writes are not steps, so they cannot be stepped back or replayed from a link (0 on a new
+	 * machine or a loaded scenario).
+	 */
+	offTimeline = $state(0);
 	maps: Mapping[] = $state.raw([]);
 	/** Each mapped CPU's meta page as user space reads it now (stale between updates, by design). */
 	meta: readonly (MetaFields | undefined)[] = $state.raw([]);
@@ -414,6 +420,7 @@ export class Lab {
 		return this.#enqueue(async () => {
 			if (!this.writer.running) return;
 			await this.writer.stop();
+			this.offTimeline += this.writer.total;
 			this.#say(
 				'action',
 				`# continuous writer stopped: ${count(this.writer.total, 'event')} written`
@@ -554,6 +561,7 @@ export class Lab {
 				overwrite: c.overwrite
 			};
 			this.scenario = parsed;
+			this.offTimeline = 0;
 			this.starts = r.load.starts;
 			this.#cursors = [];
 			this.snapshotArmed = parsed.config.snapshot;
@@ -709,6 +717,7 @@ export class Lab {
 		this.#client = await EngineClient.start({ ...this.setup, snapshot: false });
 		this.transport = this.#client.transport;
 		this.before = null;
+		this.offTimeline = 0;
 		this.#refresh();
 	}
 
