@@ -60,7 +60,8 @@ test('static host without headers: the lab says it copies, and the writer runs a
 	await expect(page.locator('body')).toHaveAttribute('data-engine', 'idle');
 	expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(false);
 	await expect(page.getByTestId('copying-banner')).toContainText('Copying transport, slower.');
-	await expect(page.getByTestId('transport')).toContainText('copying transport');
+	await expect(page.getByTestId('transport')).toContainText('copied view');
+	await expect(page.getByTestId('transport')).toHaveAttribute('title', /copying transport/);
 	expect(await page.evaluate(() => window.ringlab!.engine())).toMatchObject({
 		transport: 'copy',
 		stateIsShared: false

@@ -8,7 +8,10 @@ test('/ is served cross-origin isolated', async ({ page }) => {
 	expect(response?.headers()['cross-origin-embedder-policy']).toBe('require-corp');
 	expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
 	expect(await page.evaluate(() => typeof SharedArrayBuffer)).toBe('function');
-	await expect(page.getByText('cross-origin isolated: yes')).toBeVisible();
+	// plain words for a learner; the mechanism is in the tooltip
+	const transport = page.getByTestId('transport');
+	await expect(transport).toHaveText('live view: reads the engine’s memory in place');
+	await expect(transport).toHaveAttribute('title', /^cross-origin isolated: yes · zero-copy/);
 });
 
 test('Write three times: 3 entries, and the tail page has committed bytes', async ({ page }) => {

@@ -19,6 +19,7 @@ import {
 	D_REAL_END,
 	D_WRITE,
 	H_REC_DISABLED,
+	H_SNAPSHOT_ALLOCATED,
 	SF_ENTRIES,
 	S_COMMIT_PAGE,
 	S_COMMITS,
@@ -138,6 +139,31 @@ export function describeRing(ring: Ring, buffer = 0): RingState {
 		tracingOn: ring.i32[H_REC_DISABLED + buffer] === 0,
 		cpus
 	};
+}
+
+/**
+ * The snapshot ("max") buffer as {@link describeRing} describes the live one: what the last
+ * snapshot swap took out of the live buffer (ring_buffer_swap_cpu), or null while none is
+ * allocated (before `echo 1 > snapshot`, after `echo 0 > snapshot`).
+ */
+export function describeSnapshot(ring: Ring): RingState | null {
+	return ring.i32[H_SNAPSHOT_ALLOCATED] ? describeRing(ring, 1) : null;
+}
+
+/**
+ * The records of one CPU's buffer in the order a reader takes them: the reader page, then the
+ * ring from the head page. `buffer` 1 is the snapshot buffer.
+ */
+export function recordsInReadOrder(ring: Ring, cpu: CpuState, buffer = 0) {
+	const s = structOf(ring, buffer, cpu.cpu);
+	const read = cpu.pages[cpu.reader]?.read ?? 0;
+	return [cpu.reader, ...cpu.ring].map((page) => ({
+		page,
+		// on the reader page, what a reader already took is behind `read`
+		records: pageRecords(ring, s, page).filter(
+			(r) => r.kind === 'data' && (page !== cpu.reader || r.offset >= read)
+		)
+	}));
 }
 
 /** One CPU's part of {@link describeRing}: what a drawing of that CPU alone needs. */

@@ -14,7 +14,15 @@ export type { Mark, MarkKind } from './marks';
 export { explainViolation, explainViolations, INVARIANT_RULES } from './explain';
 export { validateConfig, DEFAULT_CONFIG } from './config';
 export type { RingConfig, ConfigInput, KernelVersion } from './config';
-export { describeCpu, describeRing, describePage, pageRecords, writerProgress } from './describe';
+export {
+	describeCpu,
+	describeRing,
+	describePage,
+	describeSnapshot,
+	pageRecords,
+	recordsInReadOrder,
+	writerProgress
+} from './describe';
 export type { RingState, CpuState, PageState } from './describe';
 export { checkInvariants } from './invariants';
 export type { Violation } from './invariants';

@@ -10,6 +10,7 @@ import {
 	checkInvariants,
 	describeCpu,
 	describeRing,
+	describeSnapshot,
 	writerProgress,
 	FormatError,
 	parseScenario,
@@ -155,6 +156,8 @@ export class Lab {
 	 * machine or a loaded scenario).
 	 */
 	offTimeline = $state(0);
+	/** The snapshot buffer (what the last snapshot swap took out), null while none is allocated. */
+	snapshotBuffer: RingState | null = $state.raw(null);
 	maps: Mapping[] = $state.raw([]);
 	/** Each mapped CPU's meta page as user space reads it now (stale between updates, by design). */
 	meta: readonly (MetaFields | undefined)[] = $state.raw([]);
@@ -793,6 +796,7 @@ export class Lab {
 	#sample(rings = true): void {
 		const ring = this.ring;
 		this.state = describeRing(ring);
+		this.snapshotBuffer = describeSnapshot(ring);
 		if (rings) {
 			this.rings = this.state.cpus;
 			this.#drawnWrites = this.rings.map((c) => writerProgress(ring, c.cpu));
