@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import {
+	choiceHolds,
 	choiceOrder,
 	evaluateQuestion,
 	lessonNarrationAt,
@@ -58,10 +59,18 @@ describe('shipped lessons', () => {
 		expect(sc.lesson!.checkpoints?.length ?? 0).toBeGreaterThanOrEqual(1);
 		const at = questions.map((q) => q.step);
 		expect(new Set(at).size).toBe(at.length);
+		const tl = Timeline.fromScenario(sc);
 		for (const q of questions) {
 			const outcome = evaluateQuestion(sc, q)!;
 			expect(outcome.failure, q.prompt).toBeNull();
 			expect(outcome.matching, q.prompt).toHaveLength(1);
+			// the page decides from the timeline: the entry that ends the reveal step, the state after it
+			const reveal = tl.starts[q.step + 1]!;
+			tl.seek(reveal);
+			const page = q.choices.flatMap((c, i) =>
+				choiceHolds(c, tl.entry(reveal - 1)!.result, tl.sim.state()) ? [i] : []
+			);
+			expect(page, q.prompt).toEqual(outcome.matching);
 		}
 	});
 
