@@ -107,23 +107,30 @@ test('a lesson remembers how far the learner got and offers to continue', async 
 	await page.goto('/?lesson=1-reader-page-swap');
 	await idle(page);
 	await expect(page.getByTestId('lesson-resume')).toHaveCount(0);
-	// the first prediction is asked before step 1: answer it, then one step more
+	// step to the first prediction, answer it, then one step more
+	const check = button(page, 'Check my prediction');
+	for (let i = 0; i < 50 && (await check.count()) === 0; i++) {
+		await button(page, 'Step').click();
+		await idle(page);
+	}
 	const question = page.getByTestId('lesson-question');
 	await question.getByRole('radio').nth(1).check();
 	const picked = await question.locator('label').nth(1).textContent();
-	await button(page, 'Check my prediction').click();
+	await check.click();
 	await idle(page);
 	await button(page, 'Step').click();
 	await idle(page);
-	await expect(page.getByTestId('timeline-position')).toHaveText(/^step 2 of \d+$/);
+	const here = (await page.getByTestId('timeline-position').textContent())!;
+	const n = /step (\d+) of/.exec(here)![1];
+	expect(Number(n)).toBeGreaterThan(1);
 	await page.goto('/?lesson=1-reader-page-swap');
 	await idle(page);
 	await expect(page.getByTestId('timeline-position')).toHaveText(/^step 0 of \d+$/);
 	const resume = page.getByTestId('lesson-resume');
-	await expect(resume).toContainText('You got to step 2 of');
+	await expect(resume).toContainText(`You got to step ${n} of`);
 	await resume.getByRole('button', { name: 'Continue' }).click();
 	await idle(page);
-	await expect(page.getByTestId('timeline-position')).toHaveText(/^step 2 of \d+$/);
+	await expect(page.getByTestId('timeline-position')).toHaveText(here);
 	// the answer given is remembered with it
 	await button(page, 'Step back').click();
 	await idle(page);
