@@ -1,6 +1,7 @@
 /**
  * The optional `lesson` field of a scenario (spec §2, added): an intro, narration attached to
- * steps, and a closing question the learner answers by predicting the state after one step. Each
+ * steps, checkpoints on the way (optional, added) and a closing question, each answered by
+ * predicting the state after one step. Each
  * choice is a predicate on that step's result and on the described ring state after it, written
  * like `expect`; which choice is right is decided by running the engine, never stored.
  */
@@ -33,6 +34,8 @@ export interface Question {
 export interface Lesson {
 	intro: string;
 	narration: Narration[];
+	/** Predictions asked on the way, in step order, each before the closing question (added). */
+	checkpoints?: Question[];
 	question: Question;
 }
 
@@ -67,7 +70,7 @@ function predicate(v: unknown, path: string): Record<string, unknown> {
 /** Validates a scenario's `lesson` against its step count; throws FormatError with a JSON path. */
 export function validateLesson(raw: unknown, steps: number, path = '$.lesson'): Lesson {
 	if (!isObject(raw)) throw new FormatError(path, 'must be an object');
-	only(raw, ['intro', 'narration', 'question'], path);
+	only(raw, ['intro', 'narration', 'checkpoints', 'question'], path);
 	const intro = text(raw.intro, `${path}.intro`);
 	if (!Array.isArray(raw.narration))
 		throw new FormatError(`${path}.narration`, 'must be an array');
@@ -77,8 +80,28 @@ export function validateLesson(raw: unknown, steps: number, path = '$.lesson'): 
 		only(n, ['step', 'text'], p);
 		return { step: stepIndex(n.step, `${p}.step`, steps), text: text(n.text, `${p}.text`) };
 	});
-	const q = raw.question;
-	const qp = `${path}.question`;
+	const question = validateQuestion(raw.question, steps, `${path}.question`);
+	const out: Lesson = { intro, narration, question };
+	if (raw.checkpoints !== undefined) {
+		const cp = `${path}.checkpoints`;
+		if (!Array.isArray(raw.checkpoints)) throw new FormatError(cp, 'must be an array');
+		let after = -1;
+		out.checkpoints = raw.checkpoints.map((c, i) => {
+			const q = validateQuestion(c, steps, `${cp}[${i}]`);
+			if (q.step <= after || q.step >= question.step)
+				throw new FormatError(
+					`${cp}[${i}].step`,
+					`must be after the previous checkpoint and before the question (step ${question.step})`
+				);
+			after = q.step;
+			return q;
+		});
+	}
+	return out;
+}
+
+/** Validates one prediction: the closing question or a checkpoint. */
+function validateQuestion(q: unknown, steps: number, qp: string): Question {
 	if (!isObject(q)) throw new FormatError(qp, 'must be an object');
 	only(q, ['prompt', 'step', 'choices', 'explain'], qp);
 	if (!Array.isArray(q.choices) || q.choices.length < 2 || q.choices.length > 6)
@@ -100,5 +123,5 @@ export function validateLesson(raw: unknown, steps: number, path = '$.lesson'): 
 		choices
 	};
 	if (q.explain !== undefined) question.explain = text(q.explain, `${qp}.explain`);
-	return { intro, narration, question };
+	return question;
 }

@@ -1,17 +1,23 @@
-// Lessons (issue 6): every shipped lesson parses, runs to its end with every expectation holding
-// and no invariant broken, its narration points at real steps, and exactly one choice of its
-// closing question matches what the engine does at the reveal step. The lesson format's validator
-// names the JSON path of what is wrong.
+// Lessons (issue 6, issue 14 item 11): every shipped lesson parses, runs to its end with every
+// expectation holding and no invariant broken, its narration points at real steps and gives every
+// step words of its own, it asks at least two predictions and exactly one choice of each matches
+// what the engine does at the reveal step, its choices are shown in a seeded order, and it speaks
+// to a learner. The lesson format's validator names the JSON path of what is wrong.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import {
+	choiceHolds,
+	choiceOrder,
 	evaluateQuestion,
+	lessonNarrationAt,
+	lessonQuestions,
 	narrationAt,
 	narrationUpTo,
 	questionPosition
 } from '../../../src/lib/lessons/lesson';
 import { FormatError, parseScenario, runScenario, Timeline } from '../../../src/lib/ring';
+import { narration } from '../../../src/lib/ui/narration';
 
 const dir = join(__dirname, '../../../scenarios/lessons');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
@@ -44,8 +50,108 @@ describe('shipped lessons', () => {
 			steps.length
 		);
 		expect(questionPosition(sc, tl.starts)).toBe(tl.starts[sc.lesson!.question.step]);
-		// no narration after the reveal: the question ends the lesson
-		expect(Math.max(-1, ...steps)).toBeLessThan(sc.lesson!.question.step);
+	});
+
+	test.each(files)('%s asks at least two predictions, each decided by the engine', (f) => {
+		const sc = load(f);
+		const questions = lessonQuestions(sc.lesson!);
+		expect(questions.length).toBeGreaterThanOrEqual(2);
+		expect(sc.lesson!.checkpoints?.length ?? 0).toBeGreaterThanOrEqual(1);
+		const at = questions.map((q) => q.step);
+		expect(new Set(at).size).toBe(at.length);
+		const tl = Timeline.fromScenario(sc);
+		for (const q of questions) {
+			const outcome = evaluateQuestion(sc, q)!;
+			expect(outcome.failure, q.prompt).toBeNull();
+			expect(outcome.matching, q.prompt).toHaveLength(1);
+			// the page decides from the timeline: the entry that ends the reveal step, the state after it
+			const reveal = tl.starts[q.step + 1]!;
+			tl.seek(reveal);
+			const page = q.choices.flatMap((c, i) =>
+				choiceHolds(c, tl.entry(reveal - 1)!.result, tl.sim.state()) ? [i] : []
+			);
+			expect(page, q.prompt).toEqual(outcome.matching);
+		}
+	});
+
+	test.each(files)('%s narrates every step in words of its own', (f) => {
+		const sc = load(f);
+		const tl = Timeline.fromScenario(sc);
+		const told = Array.from({ length: tl.length }, (_, i) =>
+			lessonNarrationAt(sc.lesson!.narration, tl.starts, i + 1, narration(tl.entry(i)!))
+		);
+		// the first step has the lesson's own words
+		expect(narrationAt(sc.lesson!.narration, tl.starts, 1), f).toBeDefined();
+		for (const [i, text] of told.entries()) {
+			// more than a bare result ('ok.')
+			expect(text.length, `${f} position ${i + 1}: ${text}`).toBeGreaterThanOrEqual(40);
+			// no sentence repeated on more than two consecutive steps
+			if (i >= 2)
+				expect(
+					text === told[i - 1] && text === told[i - 2],
+					`${f} position ${i + 1} repeats "${text}"`
+				).toBe(false);
+		}
+	});
+
+	test.each(files)('%s speaks to a learner, not to our sources', (f) => {
+		const sc = load(f);
+		const l = sc.lesson!;
+		const texts = [
+			sc.title ?? '',
+			sc.description ?? '',
+			l.intro,
+			...l.narration.map((n) => n.text),
+			...lessonQuestions(l).flatMap((q) => [
+				q.prompt,
+				q.explain ?? '',
+				...q.choices.map((c) => c.text)
+			])
+		];
+		const sources =
+			/design doc|scenario \d|scenarios?\/|seed \d|\bissue\b|spec\.md|\bspec\b|\.json\b|history switch|ringlab/i;
+		for (const t of texts) expect(t, f).not.toMatch(sources);
+	});
+
+	test('the choices are shown in an order drawn from the seed, the right one not always first', () => {
+		let first = 0;
+		let total = 0;
+		for (const f of files) {
+			const sc = load(f);
+			lessonQuestions(sc.lesson!).forEach((q, i) => {
+				const order = choiceOrder(sc.config.seed, i, q);
+				// a permutation, the same every time for the same seed
+				expect([...order].sort()).toEqual(q.choices.map((_, k) => k));
+				expect(choiceOrder(sc.config.seed, i, q)).toEqual(order);
+				const right = evaluateQuestion(sc, q)!.matching[0];
+				if (order[0] === right) first++;
+				total++;
+			});
+		}
+		expect(total).toBeGreaterThanOrEqual(2 * files.length);
+		expect(first).toBeLessThan(total);
+		expect(first).toBeLessThanOrEqual(total / 2);
+	});
+});
+
+describe('choiceOrder', () => {
+	const q = {
+		prompt: 'Where?',
+		step: 0,
+		choices: ['a', 'b', 'c', 'd'].map((text) => ({ text, state: {} }))
+	};
+	test('choiceOrder(seed, index, question) is a permutation that depends on the seed', () => {
+		const orders = new Set<string>();
+		for (let seed = 1; seed <= 20; seed++) {
+			const o = choiceOrder(seed, 0, q);
+			expect([...o].sort()).toEqual([0, 1, 2, 3]);
+			expect(choiceOrder(seed, 0, q)).toEqual(o);
+			orders.add(o.join());
+		}
+		expect(orders.size).toBeGreaterThan(1);
+		expect(
+			new Set([0, 1, 2, 3, 4, 5].map((i) => choiceOrder(1, i, q).join())).size
+		).toBeGreaterThan(1);
 	});
 });
 
@@ -84,6 +190,34 @@ describe('the lesson format', () => {
 		expect(sc.lesson!.question.choices).toHaveLength(2);
 		expect(evaluateQuestion(sc)!.matching).toEqual([0]);
 		expect(evaluateQuestion(parseScenario(base))).toBeNull();
+	});
+
+	test('checkpoints are predictions on the way, each decided by the engine', () => {
+		const checkpoints = [
+			{
+				prompt: 'What does the write give?',
+				step: 0,
+				choices: [
+					{ text: 'Refused', result: { ok: false } },
+					{ text: 'Written', result: { ok: true } }
+				]
+			}
+		];
+		const sc = parseScenario({ ...base, lesson: { ...lesson, checkpoints } });
+		const [cp, closing] = lessonQuestions(sc.lesson!);
+		expect(cp!.step).toBe(0);
+		expect(closing).toBe(sc.lesson!.question);
+		expect(evaluateQuestion(sc, cp)!.matching).toEqual([1]);
+		expect(evaluateQuestion(sc)!.matching).toEqual([0]);
+		// a lesson without checkpoints keeps its one question
+		expect(lessonQuestions(parseScenario({ ...base, lesson }).lesson!)).toHaveLength(1);
+		expect(bad({ ...lesson, checkpoints: {} })).toBe('$.lesson.checkpoints: must be an array');
+		expect(bad({ ...lesson, checkpoints: [{ ...checkpoints[0], step: 1 }] })).toMatch(
+			/^\$\.lesson\.checkpoints\[0\]\.step: must be after the previous checkpoint and before the question \(step 1\)/
+		);
+		expect(bad({ ...lesson, checkpoints: [{ ...checkpoints[0], choices: [] }] })).toMatch(
+			/^\$\.lesson\.checkpoints\[0\]\.choices: must be an array of 2 to 6/
+		);
 	});
 
 	test('what is wrong is named by its JSON path', () => {
