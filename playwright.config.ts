@@ -21,6 +21,9 @@ export default defineConfig({
 	reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
 	// Keep Playwright's per-test artefacts apart from the reports in test-results/.
 	outputDir: 'test-results/e2e-artifacts',
+	// Two cores run two workers, three servers and Chromium: a lab that boots and loads a lesson
+	// can take more than the default 5 s there.
+	expect: { timeout: 10_000 },
 	use: {
 		baseURL: `http://localhost:${PORTS.preview}`,
 		trace: 'retain-on-failure',

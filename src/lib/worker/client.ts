@@ -19,7 +19,12 @@ import type { Mapping } from '../ring/mapping';
 import type { StepResult } from '../ring/simulation';
 import { WRITER_RUN, WRITER_STOP, type WriterStart } from './writer-control';
 
-type Pending = { resolve: (r: Reply) => void };
+type Pending = { resolve: (r: Reply) => void; reject: (e: Error) => void };
+/**
+ * How long a command may go unanswered before it fails: no caller waits forever on an engine that
+ * crashed or hangs (a whole scenario load of the largest file the spec allows takes far less).
+ */
+export const ENGINE_TIMEOUT_MS = 60_000;
 
 /** Steps that re-lay out or reset the state: free-running writers are stopped around them. */
 const STOP_THE_WORLD = new Set([
@@ -59,6 +64,13 @@ export class EngineClient {
 			this.pending.delete(e.data.id);
 			p?.resolve(e.data);
 		};
+		// A Worker that throws outside a command (or cannot start) answers nothing: fail what waits.
+		this.worker.onerror = (e: ErrorEvent) => {
+			e.preventDefault();
+			this.failAll(`the engine failed: ${e.message || 'its Worker stopped'}`);
+		};
+		this.worker.onmessageerror = () =>
+			this.failAll('the engine sent a message that could not be read');
 	}
 
 	/** Starts the engine Worker with `config`; shared transport when the page is isolated. */
@@ -84,10 +96,28 @@ export class EngineClient {
 
 	private send(cmd: Command): Promise<Reply> {
 		const id = this.nextId++;
-		return new Promise((resolve) => {
-			this.pending.set(id, { resolve });
+		return new Promise((resolve, reject) => {
+			const timer = setTimeout(() => {
+				this.pending.delete(id);
+				reject(
+					new Error(
+						`the engine did not answer "${cmd.type}" in ${ENGINE_TIMEOUT_MS / 1000} s`
+					)
+				);
+			}, ENGINE_TIMEOUT_MS);
+			this.pending.set(id, {
+				resolve: (r) => (clearTimeout(timer), resolve(r)),
+				reject: (e) => (clearTimeout(timer), reject(e))
+			});
 			this.worker.postMessage({ ...cmd, id });
 		});
+	}
+
+	/** Rejects every command still waiting for an answer. */
+	private failAll(message: string): void {
+		const waiting = [...this.pending.values()];
+		this.pending.clear();
+		for (const p of waiting) p.reject(new Error(message));
 	}
 
 	/** Applies steps in the engine (a "system call"); resolves with their results. */
@@ -175,5 +205,6 @@ export class EngineClient {
 		if (this.control) Atomics.store(this.control, 0, WRITER_STOP);
 		for (const w of this.writers) w.terminate();
 		this.worker.terminate();
+		this.failAll('the engine was stopped before it answered');
 	}
 }
