@@ -176,3 +176,52 @@ test('opening a valid .json file loads it', async ({ lab }) => {
 	await button(lab, 'Close').click();
 	await expect(dialog).toBeHidden();
 });
+
+// The committed images are refreshed on purpose (UPDATE_SCREENSHOTS=1), as screenshots.spec.ts does.
+const SHOTS = process.env.UPDATE_SCREENSHOTS ? 'docs/screenshots' : 'test-results/screenshots';
+
+for (const size of [
+	{ width: 1280, height: 720 },
+	{ width: 1024, height: 768 }
+])
+	test(`the editor at ${size.width}x${size.height}: the header keeps one line, the dialog is modal`, async ({
+		lab
+	}) => {
+		await lab.getByLabel('Size', { exact: true }).fill('120');
+		await press(lab, 'Burst');
+		await press(lab, 'Consume');
+		await press(lab, 'Write', 2);
+		await lab.setViewportSize(size);
+		await idle(lab);
+		const edit = lab.getByTestId('edit-scenario');
+		const box = (await edit.boundingBox())!;
+		expect(box.x + box.width, 'the button is on screen').toBeLessThanOrEqual(size.width);
+		const header = lab.locator('header.bar');
+		expect(
+			await header.evaluate((h) => h.scrollWidth <= h.clientWidth),
+			'the header does not overflow'
+		).toBe(true);
+		const ring = (await lab.getByTestId('ring-cpu-0').boundingBox())!;
+		expect(ring.y + ring.height / 2, 'the ring stays on screen').toBeLessThan(size.height);
+		for (const theme of ['light', 'dark'] as const) {
+			if ((await lab.locator('html').getAttribute('data-theme')) !== theme)
+				await button(lab, theme === 'dark' ? 'Dark theme' : 'Light theme').click();
+			const dialog = await openEditor(lab);
+			const d = (await dialog.boundingBox())!;
+			expect(d.y + d.height, 'the dialog fits the screen').toBeLessThanOrEqual(size.height);
+			await lab.screenshot({
+				path: `${SHOTS}/editor-${size.width}x${size.height}-${theme}.png`
+			});
+			if (size.width === 1280 && theme === 'light') {
+				await dialog.getByRole('tab', { name: 'JSON' }).click();
+				const json = dialog.getByTestId('scenario-json');
+				await json.fill((await json.inputValue()).replace('"cpu": 0', '"cpu": 5'));
+				await expect(dialog.getByTestId('scenario-error')).toBeVisible();
+				await lab.screenshot({ path: `${SHOTS}/editor-json-error-1280x720-light.png` });
+				await dialog.getByRole('tab', { name: 'Steps' }).click();
+				await lab.screenshot({ path: `${SHOTS}/editor-steps-error-1280x720-light.png` });
+			}
+			await button(lab, 'Close').click();
+			await expect(dialog).toBeHidden();
+		}
+	});
