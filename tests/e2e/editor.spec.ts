@@ -173,8 +173,23 @@ test('opening a valid .json file loads it', async ({ lab }) => {
 		button(lab, 'Download scenario JSON').click()
 	]);
 	expect(download.suggestedFilename()).toBe('two-writes-and-a-read.json');
+	// Copy link and Copy embed code give the draft's URL, which opens the same state
+	await lab.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+	const clipboard = () => lab.evaluate(() => navigator.clipboard.readText());
+	await dialog.getByRole('button', { name: 'Copy embed code', exact: true }).click();
+	await expect(dialog.getByRole('button', { name: 'Copied', exact: true })).toBeVisible();
+	const snippet = await clipboard();
+	expect(snippet).toMatch(/^<iframe src="[^"]*\?scenario=[^"]*&amp;embed=1"/);
+	expect(snippet).toContain('title="ringlab: Two writes and a read"');
+	await dialog.getByRole('button', { name: 'Copy link', exact: true }).click();
+	await expect(dialog.getByRole('button', { name: 'Link copied', exact: true })).toBeVisible();
+	const link = await clipboard();
+	expect(link).toMatch(/\/\?scenario=[A-Za-z0-9_-]+$/);
 	await button(lab, 'Close').click();
 	await expect(dialog).toBeHidden();
+	await lab.goto(link);
+	await expect(lab.locator('body')).toHaveAttribute('data-engine', 'idle');
+	expect(await engineState(lab)).toEqual(cliFinal(file));
 });
 
 // The committed images are refreshed on purpose (UPDATE_SCREENSHOTS=1), as screenshots.spec.ts does.
