@@ -62,3 +62,21 @@ test('axe: step mode lanes, a lesson at its question (dark), and a capture', asy
 	await expect(page.getByTestId('capture-summary')).toBeVisible();
 	await expectNoSeriousViolations(page, 'the capture page');
 });
+
+test('axe: the scenario editor, its steps with an error (light) and its JSON (dark)', async ({
+	page
+}) => {
+	for (const colorScheme of ['light', 'dark'] as const) {
+		await buildLab(page, colorScheme);
+		await page.getByTestId('edit-scenario').click();
+		const dialog = page.getByTestId('scenario-dialog');
+		await expect(dialog).toBeVisible();
+		if (colorScheme === 'light') {
+			const cpu = dialog.getByLabel('Step 1 cpu', { exact: true });
+			await cpu.fill('9');
+			await cpu.press('Tab');
+			await expect(dialog.getByTestId('scenario-error')).toBeVisible();
+		} else await dialog.getByRole('tab', { name: 'JSON' }).click();
+		await expectNoSeriousViolations(page, `the scenario editor (${colorScheme})`);
+	}
+});

@@ -112,6 +112,11 @@ export const SPAWNABLE: Record<CtxName, readonly OpName[]> = {
 
 export const OP_NAMES = Object.keys(FIELDS) as OpName[];
 
+/** The fields an operation takes besides `op` and `expect`, in the order the spec lists them. */
+export function opFields(op: OpName): readonly string[] {
+	return FIELDS[op];
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
 	return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
