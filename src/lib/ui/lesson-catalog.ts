@@ -1,28 +1,30 @@
-// The lessons the page offers: the scenario files of scenarios/lessons/, bundled as a chunk of
-// their own that loads after the lab is up (the first load does not wait for them).
-import type { Scenario } from '$lib/ring';
+// The lessons the page offers: the scenario files of scenarios/lessons/. Their titles are in the
+// page (a few hundred bytes: only the `title` of each JSON file is bundled with it); a lesson's
+// scenario is a chunk of its own, fetched when that lesson opens.
 
 export interface LessonEntry {
 	/** The file name without .json: also the `?lesson=` value. */
 	slug: string;
 	title: string;
-	scenario: unknown;
+	/** Fetches the lesson's scenario document. */
+	load: () => Promise<unknown>;
 }
 
 const files = import.meta.glob('/scenarios/lessons/*.json', { import: 'default' });
+const titles = import.meta.glob<string | undefined>('/scenarios/lessons/*.json', {
+	import: 'title',
+	eager: true
+});
 
 /** Every lesson, in file order (the files are numbered in teaching order). */
 export async function loadLessons(): Promise<LessonEntry[]> {
-	const entries = await Promise.all(
-		Object.entries(files).map(async ([path, load]) => {
-			const scenario = (await load()) as Scenario;
-			const slug = path
-				.split('/')
-				.pop()!
-				.replace(/\.json$/, '');
-			const title = (scenario.title ?? slug).replace(/^Lesson: /, '');
-			return { slug, title, scenario };
-		})
-	);
+	const entries = Object.entries(files).map(([path, load]) => {
+		const slug = path
+			.split('/')
+			.pop()!
+			.replace(/\.json$/, '');
+		const title = (titles[path] ?? slug).replace(/^Lesson: /, '');
+		return { slug, title, load };
+	});
 	return entries.sort((a, b) => a.slug.localeCompare(b.slug, 'en', { numeric: true }));
 }

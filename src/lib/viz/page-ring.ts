@@ -84,9 +84,11 @@ export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRin
 		subbufSize = 4096,
 		selectedPage = null,
 		highlightPage = null,
-		duration = 0,
+		duration: asked = 0,
 		changes = NO_CHANGES
 	} = options;
+	// A ring's first drawing appears at once: nothing has moved yet, and the page is usable sooner.
+	const duration = lastSlots.has(svg) ? asked : 0;
 	const width = options.width ?? 440;
 	const { geometry: g, zoom } =
 		options.height === undefined
@@ -227,17 +229,27 @@ export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRin
 		before.set(this, Number(this.dataset.share ?? 0));
 	});
 	fills.attr('data-share', share);
-	if (duration <= 0) fills.interrupt().attr('d', (p) => sectorShape(g, place(p), n, share(p)));
-	else
-		follow(
-			fills
-				.transition()
-				.duration(duration)
-				.attrTween('d', function (p) {
-					const i = interpolate(before.get(this) ?? 0, share(p));
-					return (t) => sectorShape(g, place(p), n, i(t));
-				})
-		);
+	// Only a fill whose share changed moves; one redrawn for a new size or place is set at once
+	// (a move that changes nothing would keep the lab "running" for nothing).
+	const growing = (el: Element, p: number) => duration > 0 && before.get(el) !== share(p);
+	fills
+		.filter(function (p) {
+			return !growing(this, p);
+		})
+		.interrupt()
+		.attr('d', (p) => sectorShape(g, place(p), n, share(p)));
+	follow(
+		fills
+			.filter(function (p) {
+				return growing(this, p);
+			})
+			.transition()
+			.duration(duration)
+			.attrTween('d', function (p) {
+				const i = interpolate(before.get(this) ?? 0, share(p));
+				return (t) => sectorShape(g, place(p), n, i(t));
+			})
+	);
 	const bands = only(
 		all.select<SVGPathElement>('path.reserved'),
 		(p) => `${where(p)}|${filled(p)}`
@@ -253,20 +265,30 @@ export function drawPageRing(svg: SVGSVGElement, cpu: CpuState, options: PageRin
 		bandBefore.set(this, [Number(this.dataset.from ?? 0), Number(this.dataset.to ?? 0)]);
 	});
 	bands.attr('data-from', share).attr('data-to', reservedEnd);
-	if (duration <= 0)
-		bands.interrupt().attr('d', (p) => (reserved(p) ? band(p, share(p), reservedEnd(p)) : ''));
-	else
-		follow(
-			bands
-				.transition()
-				.duration(duration)
-				.attrTween('d', function (p) {
-					const [from0, to0] = bandBefore.get(this) ?? [0, 0];
-					const a = interpolate(from0, share(p));
-					const b = interpolate(to0, reservedEnd(p));
-					return (t) => (b(t) > a(t) ? band(p, a(t), b(t)) : '');
-				})
-		);
+	const moves = (el: Element, p: number) => {
+		const [from0, to0] = bandBefore.get(el) ?? [0, 0];
+		return duration > 0 && (from0 !== share(p) || to0 !== reservedEnd(p));
+	};
+	bands
+		.filter(function (p) {
+			return !moves(this, p);
+		})
+		.interrupt()
+		.attr('d', (p) => (reserved(p) ? band(p, share(p), reservedEnd(p)) : ''));
+	follow(
+		bands
+			.filter(function (p) {
+				return moves(this, p);
+			})
+			.transition()
+			.duration(duration)
+			.attrTween('d', function (p) {
+				const [from0, to0] = bandBefore.get(this) ?? [0, 0];
+				const a = interpolate(from0, share(p));
+				const b = interpolate(to0, reservedEnd(p));
+				return (t) => (b(t) > a(t) ? band(p, a(t), b(t)) : '');
+			})
+	);
 	// Labels only where there is room for them (none on a ring of more than 24 sub-buffers; the
 	// reader page always has one): an empty text per page is still an object to lay out and paint.
 	all.each(function (p) {

@@ -112,7 +112,11 @@ export function drawPointers(
 		const target = `translate(${x},${y})`;
 		const from = this.dataset.angle;
 		this.dataset.angle = at.ring ? String(at.angle) : '';
-		if (duration <= 0 || !mark.attr('transform')) {
+		// It moves when it points elsewhere; redrawn for a new size it is set at once.
+		const spot = `${m.page}/${m.level}/${m.count}`;
+		const stays = this.dataset.spot === spot;
+		this.dataset.spot = spot;
+		if (duration <= 0 || stays || !mark.attr('transform')) {
 			mark.interrupt().attr('transform', target);
 		} else if (at.ring && from) {
 			// Along the circle, the short way round.
