@@ -17,7 +17,7 @@ const titles = import.meta.glob<string | undefined>('/scenarios/lessons/*.json',
 });
 
 /** Every lesson, in file order (the files are numbered in teaching order). */
-export async function loadLessons(): Promise<LessonEntry[]> {
+export function loadLessons(): LessonEntry[] {
 	const entries = Object.entries(files).map(([path, load]) => {
 		const slug = path
 			.split('/')
