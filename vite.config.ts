@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { sveltekit } from '@sveltejs/kit/vite';
 import type { Plugin, PreviewServer, ViteDevServer } from 'vite';
@@ -64,8 +64,31 @@ function coiServiceWorker(): Plugin {
 	};
 }
 
+/**
+ * `virtual:lesson-titles`: each lesson file's path (as import.meta.glob names it) and its title,
+ * read at build time, so the page lists the lessons without loading them (each loads when it opens).
+ */
+function lessonTitles(): Plugin {
+	const id = 'virtual:lesson-titles';
+	const dir = 'scenarios/lessons';
+	return {
+		name: 'ringlab:lesson-titles',
+		resolveId: (source) => (source === id ? `\0${id}` : undefined),
+		load(source) {
+			if (source !== `\0${id}`) return;
+			const titles: Record<string, string | null> = {};
+			for (const f of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+				this.addWatchFile(`${dir}/${f}`);
+				const doc = JSON.parse(readFileSync(`${dir}/${f}`, 'utf8')) as { title?: unknown };
+				titles[`/${dir}/${f}`] = typeof doc.title === 'string' ? doc.title : null;
+			}
+			return `export default ${JSON.stringify(titles)};`;
+		}
+	};
+}
+
 export default defineConfig({
-	plugins: [crossOriginIsolation(), coiServiceWorker(), sveltekit()],
+	plugins: [crossOriginIsolation(), coiServiceWorker(), lessonTitles(), sveltekit()],
 	// The capture page's bundled samples are the kernel captures the tests use. The build emits
 	// them as assets; `vite dev` serves files only from the folders it allows (SvelteKit adds
 	// src/ and node_modules/ to this list), so the samples' folder is allowed too.

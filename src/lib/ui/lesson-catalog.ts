@@ -1,6 +1,9 @@
 // The lessons the page offers: the scenario files of scenarios/lessons/. Their titles are in the
-// page (a few hundred bytes: only the `title` of each JSON file is bundled with it); a lesson's
-// scenario is a chunk of its own, fetched when that lesson opens.
+// page (a few hundred bytes, read at build time); a lesson's scenario is a chunk of its own,
+// fetched when that lesson opens.
+
+// Read at build time (vite.config.ts): the titles alone, not the lessons.
+import titles from 'virtual:lesson-titles';
 
 export interface LessonEntry {
 	/** The file name without .json: also the `?lesson=` value. */
@@ -11,10 +14,6 @@ export interface LessonEntry {
 }
 
 const files = import.meta.glob('/scenarios/lessons/*.json', { import: 'default' });
-const titles = import.meta.glob<string | undefined>('/scenarios/lessons/*.json', {
-	import: 'title',
-	eager: true
-});
 
 /** Every lesson, in file order (the files are numbered in teaching order). */
 export function loadLessons(): LessonEntry[] {
