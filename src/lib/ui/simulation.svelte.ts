@@ -601,15 +601,30 @@ export class Lab {
 
 	/** The history as a scenario document that replays it exactly, or why it cannot be shared. */
 	async share(): Promise<{ scenario: Record<string, unknown> } | { error: string }> {
-		await this.#queue;
-		const r = await this.#client!.timeline({ fn: 'share' });
+		const r = await this.#ask({ fn: 'share' });
 		return r.scenario ? { scenario: r.scenario } : { error: r.error ?? 'nothing to share' };
+	}
+
+	/**
+	 * A timeline question asked outside the command queue (it changes nothing), after every
+	 * command sent before it. A new machine built meanwhile stops the engine that was asked: the
+	 * question goes to the new one, which is what the page shows.
+	 */
+	async #ask(call: TimelineCall): Promise<Extract<Reply, { type: 'timeline' }>> {
+		for (;;) {
+			await this.#queue;
+			const client = this.#client!;
+			try {
+				return await client.timeline(call);
+			} catch (e) {
+				if (client === this.#client) throw e;
+			}
+		}
 	}
 
 	/** Every action of the history (for the URL and `window.ringlab`). */
 	async actions(): Promise<Step[]> {
-		await this.#queue;
-		return (await this.#client!.timeline({ fn: 'actions' })).actions ?? [];
+		return (await this.#ask({ fn: 'actions' })).actions ?? [];
 	}
 
 	select(cpu: number, page: number): void {
