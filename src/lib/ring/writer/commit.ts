@@ -1,0 +1,172 @@
+/**
+ * Making the event readable: rb_commit counts it, rb_end_commit lets only the outermost writer of
+ * the CPU move the commit (rb_set_commit_to_write walks the commit page up to the tail page and
+ * publishes each page's commit index), and commits again if an interrupt slipped in after it.
+ * Kernel: rb_commit, rb_end_commit, rb_set_commit_to_write
+ * (kernel/trace/ring_buffer.c, checked against 6.10 - 6.18).
+ *
+ * rb_end_commit is a subroutine of three callers; it returns to the step in K_RET_PC ('unlock'
+ * after a commit, 'mtRestart' after a page crossing, 'unlockFail' after a failed reservation).
+ */
+import { localRead } from '../atomics';
+import { RB_WRITE_MASK } from '../constants';
+import { K_BUFFER, K_CPU, K_STRUCT, R_COMMITS, R_MAXCOUNT } from '../context';
+import {
+	D_WRITE,
+	S_COMMIT_PAGE,
+	S_COMMITS,
+	S_COMMITTING,
+	S_NR_PAGES,
+	S_TAIL_PAGE,
+	SF_ENTRIES
+} from '../layout';
+import { isReaderPage, nextPage } from '../page-ring';
+import { descI, structF, structI, structOf, subbufOff } from '../ring';
+import { writeCommit } from '../subbuf';
+import type { Exec, Regs } from './exec';
+import { returnTo, setReturn, W } from './steps';
+
+/**
+ * Step 'commit': entries++ on the CPU buffer. ring_buffer_unlock_commit looks buffer->buffers[cpu]
+ * up again: after a racing snapshot swap it is not the struct the event was reserved in.
+ * Kernel: rb_commit.
+ */
+export function rbCommit(x: Exec, r: Regs): number {
+	const ring = x.ring;
+	const ri = r.i;
+	const K = r.K;
+	const s = ri[K + K_STRUCT]!;
+	const cs = structOf(ring, ri[K + K_BUFFER]!, ri[K + K_CPU]!);
+	ri[K + K_STRUCT] = cs;
+	const CF = structF(ring, cs);
+	ring.f64[CF + SF_ENTRIES] = ring.f64[CF + SF_ENTRIES]! + 1;
+	setReturn(r, W.unlock);
+	if (x.verbose)
+		x.note =
+			cs === s
+				? 'entries++ for this CPU; now end the commit.'
+				: `The commit goes to struct ${cs}, not struct ${s} where the event was reserved: the buffer was swapped under us.`;
+	return W.endCheck;
+}
+
+/** Step 'endCheck': committing must be above zero here. Kernel: rb_end_commit. */
+export function endCommitCheck(x: Exec, r: Regs): number {
+	const SI = structI(x.ring, r.i[r.K + K_STRUCT]!);
+	const committing = x.ring.i32[SI + S_COMMITTING]!;
+	if (committing === 0) {
+		x.warn('rb_end_commit with committing == 0');
+		if (x.verbose) x.note = 'committing is already 0: the kernel warns.';
+		return returnTo(r);
+	}
+	if (x.verbose) x.note = `committing = ${committing}.`;
+	return W.endSnap;
+}
+
+/**
+ * Step 'endSnap': snapshot commits; are we the outermost writer (committing == 1)? Only it moves
+ * the commit. Kernel: rb_end_commit.
+ */
+export function endCommitSnap(x: Exec, r: Regs): number {
+	const i32 = x.ring.i32;
+	const SI = structI(x.ring, r.i[r.K + K_STRUCT]!);
+	r.f[r.F + R_COMMITS] = i32[SI + S_COMMITS]!;
+	if (i32[SI + S_COMMITTING] === 1) {
+		r.f[r.F + R_MAXCOUNT] = i32[SI + S_NR_PAGES]! * 100;
+		if (x.verbose) x.note = 'We are the outermost writer: move the commit up to the tail.';
+		return W.commitPage;
+	}
+	if (x.verbose)
+		x.note =
+			'A writer below us is still in flight: our commit stays pending until it finishes.';
+	return W.endDec;
+}
+
+/**
+ * Step 'commitPage': is the commit page behind the tail page? Then publish that full page's
+ * commit and move the commit page forward. Kernel: rb_set_commit_to_write (first loop).
+ */
+export function setCommitPage(x: Exec, r: Regs): number {
+	const ring = x.ring;
+	const i32 = ring.i32;
+	const s = r.i[r.K + K_STRUCT]!;
+	const SI = structI(ring, s);
+	const cp = i32[SI + S_COMMIT_PAGE]!;
+	const tp = localRead(i32, SI + S_TAIL_PAGE);
+	if (cp === tp) {
+		if (x.verbose) x.note = 'The commit page is the tail page.';
+		return W.commitIndex;
+	}
+	if (--r.f[r.F + R_MAXCOUNT]! <= 0) {
+		x.warn('rb_set_commit_to_write looped too long');
+		return W.endDec;
+	}
+	if (isReaderPage(ring, s, tp)) {
+		x.warn('the tail page is the reader page while the commit is behind it');
+		return W.endDec;
+	}
+	writeCommit(ring, subbufOff(ring, s, cp), i32[descI(ring, s, cp) + D_WRITE]! & RB_WRITE_MASK);
+	const np = nextPage(ring, s, cp);
+	i32[SI + S_COMMIT_PAGE] = np;
+	if (x.verbose)
+		x.note = `Page ${cp} is complete: publish its commit and move the commit page to ${np}.`;
+	return W.commitPage;
+}
+
+/**
+ * Step 'commitIndex': publish the commit index of the commit page (the tail page): readers may
+ * read up to there. Kernel: rb_set_commit_to_write (second loop).
+ */
+export function setCommitIndex(x: Exec, r: Regs): number {
+	const ring = x.ring;
+	const i32 = ring.i32;
+	const s = r.i[r.K + K_STRUCT]!;
+	const cp = i32[structI(ring, s) + S_COMMIT_PAGE]!;
+	const w = i32[descI(ring, s, cp) + D_WRITE]! & RB_WRITE_MASK;
+	const off = subbufOff(ring, s, cp);
+	// local_read(&commit_page->page->commit): only this CPU's writers move it
+	if (localRead(i32, (off + 8) >> 2) >>> 0 !== w) writeCommit(ring, off, w);
+	if (x.verbose)
+		x.note = `Publish commit = ${w} on page ${cp}: readers may now read up to there.`;
+	return W.commitAgain;
+}
+
+/** Step 'commitAgain': did an interrupt move the tail meanwhile? Kernel: rb_set_commit_to_write. */
+export function setCommitAgain(x: Exec, r: Regs): number {
+	const i32 = x.ring.i32;
+	const SI = structI(x.ring, r.i[r.K + K_STRUCT]!);
+	if (i32[SI + S_COMMIT_PAGE] !== localRead(i32, SI + S_TAIL_PAGE)) {
+		r.f[r.F + R_MAXCOUNT] = i32[SI + S_NR_PAGES]! * 100;
+		if (x.verbose) x.note = 'An interrupt moved the tail meanwhile: walk the commit again.';
+		return W.commitPage;
+	}
+	if (x.verbose) x.note = 'The commit has caught up with the tail.';
+	return W.endDec;
+}
+
+/** Step 'endDec': committing--. Kernel: rb_end_commit. */
+export function endCommitDec(x: Exec, r: Regs): number {
+	const i32 = x.ring.i32;
+	const SI = structI(x.ring, r.i[r.K + K_STRUCT]!);
+	i32[SI + S_COMMITTING]!--;
+	if (x.verbose) x.note = `committing = ${i32[SI + S_COMMITTING]}.`;
+	return W.endRecheck;
+}
+
+/**
+ * Step 'endRecheck': did an interrupt write after we moved the commit (commits changed and no
+ * one is committing)? Then committing++ and move it again; else return to the caller.
+ * Kernel: rb_end_commit.
+ */
+export function endCommitRecheck(x: Exec, r: Regs): number {
+	const i32 = x.ring.i32;
+	const SI = structI(x.ring, r.i[r.K + K_STRUCT]!);
+	if (i32[SI + S_COMMITS] !== r.f[r.F + R_COMMITS] && i32[SI + S_COMMITTING] === 0) {
+		i32[SI + S_COMMITTING]!++;
+		if (x.verbose)
+			x.note =
+				'An interrupt wrote after we moved the commit: committing++ and move it again.';
+		return W.endSnap;
+	}
+	if (x.verbose) x.note = 'No interrupt slipped in.';
+	return returnTo(r);
+}

@@ -1,0 +1,98 @@
+/**
+ * Filling the reserved bytes: rb_update_event writes the time record (when [A] asked for one) and
+ * the event header and counts the event on its page; then the payload is copied in. The event is
+ * still invisible to readers: they stop at the commit.
+ * Kernel: rb_update_event, rb_add_timestamp, ring_buffer_write's memcpy
+ * (kernel/trace/ring_buffer.c, checked against 6.10 - 6.18).
+ */
+import { BUF_PAGE_HDR_SIZE, MAX_NEST, RB_LEN_TIME_EXTEND, TS_59 } from '../constants';
+import {
+	K_CPU,
+	K_STRUCT,
+	K_TAIL_PAGE,
+	R_ADDTS,
+	R_DELTA,
+	R_LENGTH,
+	R_PAYLOAD_LEN,
+	R_SEQ,
+	R_TAIL,
+	R_TS
+} from '../context';
+import { encodeDataHeader, encodeTimeRecord } from '../format';
+import { D_ENTRIES, H_SEQ, S_COMMITTING, SF_ENTRIES_BYTES, SF_EVENT_STAMP } from '../layout';
+import { descI, structF, structI, subbufOff, type Ring } from '../ring';
+import { writeTimeStamp } from '../subbuf';
+import { localAddReturn } from '../atomics';
+import { ADD_FORCE, type Exec, type Regs } from './exec';
+import { W } from './steps';
+
+/**
+ * Step 'update': the time record if any (rb_add_timestamp), the data header, entries++ on the page,
+ * the page's time stamp when the event opens it, entries_bytes; the event's number on its CPU in
+ * R_SEQ (ringlab: generated payloads carry it). Kernel: rb_update_event.
+ */
+export function updateEvent(x: Exec, r: Regs): number {
+	const ring = x.ring;
+	const { i32, f64 } = ring;
+	const { K, F } = r;
+	const rf = r.f;
+	const s = r.i[K + K_STRUCT]!;
+	const tp = r.i[K + K_TAIL_PAGE]!;
+	const tail = rf[F + R_TAIL]!;
+	const addts = rf[F + R_ADDTS]!;
+	const ts = rf[F + R_TS]!;
+	const SF = structF(ring, s);
+	let delta = rf[F + R_DELTA]!;
+	if (tail === 0 && !(addts & ADD_FORCE)) delta = 0;
+	const nest = i32[structI(ring, s) + S_COMMITTING]! - 1;
+	if (nest >= MAX_NEST) x.warn('nesting deeper than MAX_NEST');
+	else f64[SF + SF_EVENT_STAMP + nest] = ts;
+	const base = subbufOff(ring, s, tp);
+	let wi = (base + BUF_PAGE_HDR_SIZE + tail) >> 2;
+	let length = rf[F + R_LENGTH]!;
+	if (addts) {
+		// rb_add_timestamp: an absolute stamp, or a time extend carrying the delta
+		const abs = (addts & ADD_FORCE) !== 0;
+		if (!abs && (delta > TS_59 || delta < 0)) {
+			x.warn(`Delta way too big or clock went backwards (delta ${delta})`);
+			delta = 0;
+		}
+		encodeTimeRecord(i32, wi, abs ? delta % TS_59 : delta, abs, !abs && tail === 0);
+		wi += 2;
+		length -= RB_LEN_TIME_EXTEND;
+		delta = 0;
+	}
+	encodeDataHeader(i32, wi, length, delta);
+	const cpu = r.i[K + K_CPU]!;
+	rf[F + R_SEQ] = i32[H_SEQ + cpu]!;
+	i32[H_SEQ + cpu] = i32[H_SEQ + cpu]! + 1;
+	localAddReturn(i32, descI(ring, s, tp) + D_ENTRIES, 1);
+	if (tail === 0) writeTimeStamp(ring, base, ts);
+	f64[SF + SF_ENTRIES_BYTES] = f64[SF + SF_ENTRIES_BYTES]! + rf[F + R_LENGTH]!;
+	rf[F + R_DELTA] = delta;
+	if (x.verbose)
+		x.note = addts
+			? `Wrote a ${addts & ADD_FORCE ? 'time stamp' : 'time extend'} and the event header at ${tail}.`
+			: `Wrote the event header at ${tail} (delta ${delta}).`;
+	return W.copy;
+}
+
+/** Byte offset in the state where the payload of the event just written by `r` goes. */
+export function payloadOffset(ring: Ring, r: Regs): number {
+	const rf = r.f;
+	const F = r.F;
+	const ext = rf[F + R_ADDTS] ? RB_LEN_TIME_EXTEND : 0;
+	const tp = r.i[r.K + K_TAIL_PAGE]!;
+	const evOff =
+		subbufOff(ring, r.i[r.K + K_STRUCT]!, tp) + BUF_PAGE_HDR_SIZE + rf[F + R_TAIL]! + ext;
+	// a large record (type_len 0) keeps its length in array[0], before the payload
+	return evOff + ((ring.i32[evOff >> 2]! & 0x1f) === 0 ? 8 : 4);
+}
+
+/** Step 'copy': the host copies the payload into the event. Kernel: ring_buffer_write's memcpy. */
+export function copyStep(x: Exec, r: Regs): number {
+	x.payload(r.k, x.ring.u8, payloadOffset(x.ring, r));
+	if (x.verbose)
+		x.note = `Copied ${r.f[r.F + R_PAYLOAD_LEN]} payload bytes; the event is reserved but not yet committed.`;
+	return W.commit;
+}
