@@ -21,9 +21,9 @@ import {
 	SF_ENTRIES
 } from '../layout';
 import { isReaderPage, nextPage } from '../page-ring';
-import { descI, structF, structI, structOf, subbufOff } from '../ring';
+import { descI, structOf, subbufOff } from '../ring';
 import { writeCommit } from '../subbuf';
-import type { Exec, Regs } from './exec';
+import { setStruct, type Exec, type Regs } from './exec';
 import { returnTo, setReturn, W } from './steps';
 
 /**
@@ -37,8 +37,8 @@ export function rbCommit(x: Exec, r: Regs): number {
 	const K = r.K;
 	const s = ri[K + K_STRUCT]!;
 	const cs = structOf(ring, ri[K + K_BUFFER]!, ri[K + K_CPU]!);
-	ri[K + K_STRUCT] = cs;
-	const CF = structF(ring, cs);
+	setStruct(r, cs);
+	const CF = r.SF;
 	ring.f64[CF + SF_ENTRIES] = ring.f64[CF + SF_ENTRIES]! + 1;
 	setReturn(r, W.unlock);
 	if (x.verbose)
@@ -51,8 +51,8 @@ export function rbCommit(x: Exec, r: Regs): number {
 
 /** Step 'endCheck': committing must be above zero here. Kernel: rb_end_commit. */
 export function endCommitCheck(x: Exec, r: Regs): number {
-	const SI = structI(x.ring, r.i[r.K + K_STRUCT]!);
-	const committing = x.ring.i32[SI + S_COMMITTING]!;
+	const SI = r.SI;
+	const committing = r.i32[SI + S_COMMITTING]!;
 	if (committing === 0) {
 		x.warn('rb_end_commit with committing == 0');
 		if (x.verbose) x.note = 'committing is already 0: the kernel warns.';
@@ -67,8 +67,8 @@ export function endCommitCheck(x: Exec, r: Regs): number {
  * the commit. Kernel: rb_end_commit.
  */
 export function endCommitSnap(x: Exec, r: Regs): number {
-	const i32 = x.ring.i32;
-	const SI = structI(x.ring, r.i[r.K + K_STRUCT]!);
+	const i32 = r.i32;
+	const SI = r.SI;
 	r.f[r.F + R_COMMITS] = i32[SI + S_COMMITS]!;
 	if (i32[SI + S_COMMITTING] === 1) {
 		r.f[r.F + R_MAXCOUNT] = i32[SI + S_NR_PAGES]! * 100;
@@ -89,7 +89,7 @@ export function setCommitPage(x: Exec, r: Regs): number {
 	const ring = x.ring;
 	const i32 = ring.i32;
 	const s = r.i[r.K + K_STRUCT]!;
-	const SI = structI(ring, s);
+	const SI = r.SI;
 	const cp = i32[SI + S_COMMIT_PAGE]!;
 	const tp = localRead(i32, SI + S_TAIL_PAGE);
 	if (cp === tp) {
@@ -120,7 +120,7 @@ export function setCommitIndex(x: Exec, r: Regs): number {
 	const ring = x.ring;
 	const i32 = ring.i32;
 	const s = r.i[r.K + K_STRUCT]!;
-	const cp = i32[structI(ring, s) + S_COMMIT_PAGE]!;
+	const cp = i32[r.SI + S_COMMIT_PAGE]!;
 	const w = i32[descI(ring, s, cp) + D_WRITE]! & RB_WRITE_MASK;
 	const off = subbufOff(ring, s, cp);
 	// local_read(&commit_page->page->commit): only this CPU's writers move it
@@ -132,8 +132,8 @@ export function setCommitIndex(x: Exec, r: Regs): number {
 
 /** Step 'commitAgain': did an interrupt move the tail meanwhile? Kernel: rb_set_commit_to_write. */
 export function setCommitAgain(x: Exec, r: Regs): number {
-	const i32 = x.ring.i32;
-	const SI = structI(x.ring, r.i[r.K + K_STRUCT]!);
+	const i32 = r.i32;
+	const SI = r.SI;
 	if (i32[SI + S_COMMIT_PAGE] !== localRead(i32, SI + S_TAIL_PAGE)) {
 		r.f[r.F + R_MAXCOUNT] = i32[SI + S_NR_PAGES]! * 100;
 		if (x.verbose) x.note = 'An interrupt moved the tail meanwhile: walk the commit again.';
@@ -145,8 +145,8 @@ export function setCommitAgain(x: Exec, r: Regs): number {
 
 /** Step 'endDec': committing--. Kernel: rb_end_commit. */
 export function endCommitDec(x: Exec, r: Regs): number {
-	const i32 = x.ring.i32;
-	const SI = structI(x.ring, r.i[r.K + K_STRUCT]!);
+	const i32 = r.i32;
+	const SI = r.SI;
 	i32[SI + S_COMMITTING]!--;
 	if (x.verbose) x.note = `committing = ${i32[SI + S_COMMITTING]}.`;
 	return W.endRecheck;
@@ -158,8 +158,8 @@ export function endCommitDec(x: Exec, r: Regs): number {
  * Kernel: rb_end_commit.
  */
 export function endCommitRecheck(x: Exec, r: Regs): number {
-	const i32 = x.ring.i32;
-	const SI = structI(x.ring, r.i[r.K + K_STRUCT]!);
+	const i32 = r.i32;
+	const SI = r.SI;
 	if (i32[SI + S_COMMITS] !== r.f[r.F + R_COMMITS] && i32[SI + S_COMMITTING] === 0) {
 		i32[SI + S_COMMITTING]!++;
 		if (x.verbose)

@@ -5,9 +5,9 @@
  * same layout, so the one function per kernel step serves both.
  * Never touches the DOM; imports nothing outside the engine.
  */
-import { K_ERRNO, R_RET, slotF, slotI } from '../context';
+import { K_ERRNO, K_STRUCT, K_TAIL_PAGE, R_RET, slotF, slotI } from '../context';
 import { SLOT_F64, SLOT_I32 } from '../layout';
-import type { Ring } from '../ring';
+import { descI, structF, structI, subbufOff, type Ring } from '../ring';
 
 /** What a step machine needs from its host besides the state. */
 export interface Exec {
@@ -25,7 +25,9 @@ export interface Exec {
 /**
  * A writer's registers: int32 fields at `i[K + K_*]`, float64 registers at `f[F + R_*]` (the
  * names of context.ts). For the step machine they are slot `k` of the state; for the fast paths a
- * scratch file (k = -1) that no other thread sees.
+ * scratch file (k = -1) that no other thread sees. Beside them, the addresses the steps use, worked
+ * out once from the registers (never stored in the state): the state's views, the struct
+ * (K_STRUCT) and the tail page (K_TAIL_PAGE).
  */
 export class Regs {
 	i: Int32Array;
@@ -33,16 +35,54 @@ export class Regs {
 	f: Float64Array;
 	F: number;
 	k: number;
-	constructor(i: Int32Array, K: number, f: Float64Array, F: number, k: number) {
+	ring: Ring;
+	i32: Int32Array;
+	f64: Float64Array;
+	/** int32 and float64 index of struct K_STRUCT (structI, structF). */
+	SI = 0;
+	SF = 0;
+	/** int32 index of the descriptor of page K_TAIL_PAGE, byte offset of its sub-buffer. */
+	d = 0;
+	base = 0;
+	constructor(i: Int32Array, K: number, f: Float64Array, F: number, k: number, ring: Ring) {
 		this.i = i;
 		this.K = K;
 		this.f = f;
 		this.F = F;
 		this.k = k;
+		this.ring = ring;
+		this.i32 = ring.i32;
+		this.f64 = ring.f64;
 	}
 }
 
-const SLOT_REGS = new Regs(new Int32Array(0), 0, new Float64Array(0), 0, 0);
+/** Sets K_STRUCT (cpu_buffer) and the addresses that follow from it. */
+export function setStruct(r: Regs, s: number): void {
+	r.i[r.K + K_STRUCT] = s;
+	r.SI = structI(r.ring, s);
+	r.SF = structF(r.ring, s);
+}
+
+/** Sets K_TAIL_PAGE (the tail page this writer reserves on) and its addresses. */
+export function setTailPage(r: Regs, tp: number): void {
+	r.i[r.K + K_TAIL_PAGE] = tp;
+	const s = r.i[r.K + K_STRUCT]!;
+	r.d = descI(r.ring, s, tp);
+	r.base = subbufOff(r.ring, s, tp);
+}
+
+/** Points `r` at `ring` and works out the addresses from its K_STRUCT and K_TAIL_PAGE. */
+export function bindRegs(r: Regs, ring: Ring): Regs {
+	r.ring = ring;
+	r.i32 = ring.i32;
+	r.f64 = ring.f64;
+	setStruct(r, r.i[r.K + K_STRUCT]!);
+	setTailPage(r, r.i[r.K + K_TAIL_PAGE]!);
+	return r;
+}
+
+const NO_STATE = { i32: new Int32Array(0), f64: new Float64Array(0) } as unknown as Ring;
+const SLOT_REGS = new Regs(new Int32Array(0), 0, new Float64Array(0), 0, 0, NO_STATE);
 
 /** The registers of context slot k (one shared object: a step reads them before the next call). */
 export function slotRegs(ring: Ring, k: number): Regs {
@@ -51,12 +91,12 @@ export function slotRegs(ring: Ring, k: number): Regs {
 	SLOT_REGS.f = ring.f64;
 	SLOT_REGS.F = slotF(ring, k);
 	SLOT_REGS.k = k;
-	return SLOT_REGS;
+	return bindRegs(SLOT_REGS, ring);
 }
 
 /** A scratch register file laid out like a slot, for a writer that runs without one. */
 export function scratchRegs(): Regs {
-	return new Regs(new Int32Array(SLOT_I32), 0, new Float64Array(SLOT_F64), 0, -1);
+	return new Regs(new Int32Array(SLOT_I32), 0, new Float64Array(SLOT_F64), 0, -1, NO_STATE);
 }
 
 // Why a write failed (register R_RET when the writer ends with K_ERRNO set).

@@ -65,7 +65,7 @@ import {
 	setCommitIndex,
 	setCommitPage
 } from './commit';
-import { scratchRegs, type Exec } from './exec';
+import { scratchRegs, setStruct, type Exec } from './exec';
 import { checkSwap, lockReserve, startCommit } from './lock-reserve';
 import { reserveA, reserveB, reserveC, reserveD } from './reserve';
 import { runStep, stepWriter, W, W_DONE } from './steps';
@@ -160,10 +160,14 @@ export function writeEvent(
 	fastWarn = warn;
 	const ri = r.i;
 	const rf = r.f;
+	r.ring = ring;
+	r.i32 = ring.i32;
+	r.f64 = ring.f64;
 	ri[K_CPU] = cpu;
 	ri[K_CTX] = CTX_TASK;
 	ri[K_BUFFER] = 0;
 	ri[K_ERRNO] = 0;
+	setStruct(r, ring.i32[bufferTableIndex(ring, 0, cpu)]!);
 	rf[R_PAYLOAD_LEN] = payload.length;
 	rf[R_AT] = at;
 	rf[R_DELTA_NS] = -1;
@@ -178,7 +182,7 @@ export function writeEvent(
 	if (next === W.D) next = reserveD(x, r);
 	if (next === W.update) next = updateEvent(x, r);
 	if (next === W.copy) {
-		copyPayload(ring, payloadOffset(ring, r), payload);
+		copyPayload(ring, payloadOffset(r), payload);
 		next = W.commit;
 	}
 	if (next === W.commit) next = rbCommit(x, r);

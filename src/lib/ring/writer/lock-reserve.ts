@@ -4,16 +4,7 @@
  * Kernel: ring_buffer_lock_reserve, rb_start_commit, rb_reserve_next_event
  * (kernel/trace/ring_buffer.c, checked against 6.10 - 6.18).
  */
-import {
-	K_BUFFER,
-	K_CPU,
-	K_CTX,
-	K_STRUCT,
-	R_ADDTS,
-	R_LENGTH,
-	R_NR_LOOPS,
-	R_PAYLOAD_LEN
-} from '../context';
+import { K_BUFFER, K_CPU, K_CTX, R_ADDTS, R_LENGTH, R_NR_LOOPS, R_PAYLOAD_LEN } from '../context';
 import { RB_LEN_TIME_EXTEND } from '../constants';
 import { eventLength } from '../format';
 import {
@@ -24,11 +15,12 @@ import {
 	S_RECORD_DISABLED,
 	S_RECURSION
 } from '../layout';
-import { structI, structOf } from '../ring';
+import { structOf } from '../ring';
 import {
 	ADD_EXTEND,
 	ADD_FORCE,
 	fail,
+	setStruct,
 	recursionBit,
 	WHY_CPU_DISABLED,
 	WHY_RECORD_OFF,
@@ -55,9 +47,8 @@ export function lockReserve(x: Exec, r: Regs): number {
 		return W.done;
 	}
 	// cpu_buffer = buffer->buffers[cpu]: the struct this writer will use from now on.
-	const ns = structOf(x.ring, ri[K + K_BUFFER]!, cpu);
-	ri[K + K_STRUCT] = ns;
-	const nsi = structI(x.ring, ns);
+	setStruct(r, structOf(x.ring, ri[K + K_BUFFER]!, cpu));
+	const nsi = r.SI;
 	if (i32[nsi + S_RECORD_DISABLED] !== 0) {
 		if (x.verbose) x.note = "This CPU's buffer has recording disabled: the write is refused.";
 		fail(r, WHY_CPU_DISABLED, 1);
@@ -82,8 +73,8 @@ export function lockReserve(x: Exec, r: Regs): number {
 
 /** Step 'startCommit': committing++ and commits++. Kernel: rb_start_commit. */
 export function startCommit(x: Exec, r: Regs): number {
-	const i32 = x.ring.i32;
-	const SI = structI(x.ring, r.i[r.K + K_STRUCT]!);
+	const i32 = r.i32;
+	const SI = r.SI;
 	i32[SI + S_COMMITTING]!++;
 	i32[SI + S_COMMITS]!++;
 	if (x.verbose)
@@ -96,10 +87,10 @@ export function startCommit(x: Exec, r: Regs): number {
  * run since 'lock'); then the event's length. Kernel: rb_reserve_next_event.
  */
 export function checkSwap(x: Exec, r: Regs): number {
-	const i32 = x.ring.i32;
+	const i32 = r.i32;
 	const { K, F } = r;
 	const rf = r.f;
-	const SI = structI(x.ring, r.i[K + K_STRUCT]!);
+	const SI = r.SI;
 	if (i32[SI + S_BUFFER] !== r.i[K + K_BUFFER]) {
 		i32[SI + S_COMMITTING]!--;
 		i32[SI + S_COMMITS]!--;
@@ -120,8 +111,8 @@ export function checkSwap(x: Exec, r: Regs): number {
  * `again` loop around __rb_reserve_next).
  */
 export function retryReserve(x: Exec, r: Regs): number {
-	const SI = structI(x.ring, r.i[r.K + K_STRUCT]!);
-	x.ring.i32[SI + S_COMMITTING]!++;
+	const SI = r.SI;
+	r.i32[SI + S_COMMITTING]!++;
 	const rf = r.f;
 	const F = r.F;
 	if (rf[F + R_ADDTS]! & (ADD_FORCE | ADD_EXTEND))

@@ -13,7 +13,6 @@ import { localAddReturn, localRead } from '../atomics';
 import { readClockFor } from '../clock';
 import { RB_LEN_TIME_EXTEND, RB_WRITE_MASK, TS_MASK } from '../constants';
 import {
-	K_STRUCT,
 	K_TAIL_PAGE,
 	R_ADDTS,
 	R_AFTER,
@@ -28,8 +27,7 @@ import {
 	R_WRITE
 } from '../context';
 import { D_WRITE, S_TAIL_PAGE, SF_BEFORE_STAMP, SF_WRITE_STAMP } from '../layout';
-import { descI, structF, structI } from '../ring';
-import { ADD_EXTEND, ADD_FORCE, fail, WHY_LOOPS, type Exec, type Regs } from './exec';
+import { ADD_EXTEND, ADD_FORCE, fail, setTailPage, WHY_LOOPS, type Exec, type Regs } from './exec';
 import { setReturn, W } from './steps';
 
 /**
@@ -38,11 +36,8 @@ import { setReturn, W } from './steps';
  * its [B] and [D], a time extend when the delta does not fit in 27 bits.
  */
 export function reserveA(x: Exec, r: Regs): number {
-	const ring = x.ring;
-	const { i32, f64 } = ring;
-	const { K, F } = r;
+	const { i32, f64, F } = r;
 	const rf = r.f;
-	const s = r.i[K + K_STRUCT]!;
 	rf[F + R_ADDTS] = 0;
 	rf[F + R_DELTA] = 0;
 	if (++rf[F + R_NR_LOOPS]! > 1000) {
@@ -51,16 +46,16 @@ export function reserveA(x: Exec, r: Regs): number {
 		setReturn(r, W.unlockFail);
 		return W.endCheck;
 	}
-	const tp = localRead(i32, structI(ring, s) + S_TAIL_PAGE);
-	r.i[K + K_TAIL_PAGE] = tp;
-	const w = localRead(i32, descI(ring, s, tp) + D_WRITE) & RB_WRITE_MASK;
+	const tp = localRead(i32, r.SI + S_TAIL_PAGE);
+	setTailPage(r, tp);
+	const w = localRead(i32, r.d + D_WRITE) & RB_WRITE_MASK;
 	rf[F + R_W] = w;
-	const SF = structF(ring, s);
+	const SF = r.SF;
 	const before = f64[SF + SF_BEFORE_STAMP]!;
 	const after = f64[SF + SF_WRITE_STAMP]!;
 	rf[F + R_BEFORE] = before;
 	rf[F + R_AFTER] = after;
-	const ts = readClockFor(ring, rf, F, before > after ? before : after);
+	const ts = readClockFor(r.ring, rf, F, before > after ? before : after);
 	rf[F + R_TS] = ts;
 	// Is the page empty? Then its time stamp carries the time.
 	if (w === 0) {
@@ -89,7 +84,7 @@ export function reserveA(x: Exec, r: Regs): number {
 /** Step 'B': before_stamp = ts. A writer interrupting us from here sees the stamps differ. */
 export function reserveB(x: Exec, r: Regs): number {
 	const ts = r.f[r.F + R_TS]!;
-	x.ring.f64[structF(x.ring, r.i[r.K + K_STRUCT]!) + SF_BEFORE_STAMP] = ts;
+	r.f64[r.SF + SF_BEFORE_STAMP] = ts;
 	if (x.verbose)
 		x.note = `before_stamp = ${ts}: a writer interrupting us now will see it differ from write_stamp.`;
 	return W.C;
@@ -106,8 +101,7 @@ export function reserveC(x: Exec, r: Regs): number {
 	const rf = r.f;
 	const tp = r.i[K + K_TAIL_PAGE]!;
 	const length = rf[F + R_LENGTH]!;
-	const d = descI(ring, r.i[K + K_STRUCT]!, tp) + D_WRITE;
-	const write = localAddReturn(ring.i32, d, length) & RB_WRITE_MASK;
+	const write = localAddReturn(r.i32, r.d + D_WRITE, length) & RB_WRITE_MASK;
 	const tail = write - length;
 	rf[F + R_WRITE] = write;
 	rf[F + R_TAIL] = tail;
@@ -130,7 +124,7 @@ export function reserveD(x: Exec, r: Regs): number {
 	const rf = r.f;
 	const F = r.F;
 	const ts = rf[F + R_TS]!;
-	x.ring.f64[structF(x.ring, r.i[r.K + K_STRUCT]!) + SF_WRITE_STAMP] = ts;
+	r.f64[r.SF + SF_WRITE_STAMP] = ts;
 	rf[F + R_DELTA] = rf[F + R_ADDTS]! & ADD_FORCE ? ts : ts - rf[F + R_AFTER]!;
 	if (x.verbose) x.note = `write_stamp = ${ts}: stamps agree again.`;
 	return W.update;
@@ -142,7 +136,7 @@ export function reserveSlow(x: Exec, r: Regs): number {
 	const f64 = ring.f64;
 	const rf = r.f;
 	const F = r.F;
-	const SF = structF(ring, r.i[r.K + K_STRUCT]!);
+	const SF = r.SF;
 	const before = f64[SF + SF_BEFORE_STAMP]!;
 	const after = f64[SF + SF_WRITE_STAMP]!;
 	rf[F + R_BEFORE] = before;
@@ -156,7 +150,7 @@ export function reserveSlow(x: Exec, r: Regs): number {
 
 /** Step 'E': read write_stamp. */
 export function reserveE(x: Exec, r: Regs): number {
-	const after = x.ring.f64[structF(x.ring, r.i[r.K + K_STRUCT]!) + SF_WRITE_STAMP]!;
+	const after = r.f64[r.SF + SF_WRITE_STAMP]!;
 	r.f[r.F + R_AFTER] = after;
 	if (x.verbose) x.note = `write_stamp reads ${after}.`;
 	return W.F;
@@ -167,13 +161,11 @@ export function reserveE(x: Exec, r: Regs): number {
  * (the same time as the event we interrupted).
  */
 export function reserveF(x: Exec, r: Regs): number {
-	const ring = x.ring;
-	const { K, F } = r;
+	const F = r.F;
 	const rf = r.f;
-	const tp = r.i[K + K_TAIL_PAGE]!;
 	const ts2 = rf[F + R_TS2]!;
 	const after = rf[F + R_AFTER]!;
-	const cur = localRead(ring.i32, descI(ring, r.i[K + K_STRUCT]!, tp) + D_WRITE) & RB_WRITE_MASK;
+	const cur = localRead(r.i32, r.d + D_WRITE) & RB_WRITE_MASK;
 	if (rf[F + R_WRITE] === cur && after === rf[F + R_BEFORE] && after < ts2) {
 		rf[F + R_DELTA] = ts2 - after;
 		if (x.verbose) x.note = `Nothing came in after our reservation: delta = ${ts2 - after}.`;

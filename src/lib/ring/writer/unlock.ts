@@ -6,15 +6,15 @@
 import { RB_WRITE_MASK } from '../constants';
 import { K_CTX, K_STRUCT } from '../context';
 import { S_COMMIT_PAGE, S_COMMITTING, S_RECURSION } from '../layout';
-import { structI, subbufOff } from '../ring';
+import { subbufOff } from '../ring';
 import { readCommit } from '../subbuf';
 import { recursionBit, type Exec, type Regs } from './exec';
 import { W } from './steps';
 
 /** Clears this context's recursion bit; returns the struct's int32 index. */
 function recursionUnlock(x: Exec, r: Regs): number {
-	const SI = structI(x.ring, r.i[r.K + K_STRUCT]!);
-	const i32 = x.ring.i32;
+	const SI = r.SI;
+	const i32 = r.i32;
 	i32[SI + S_RECURSION] = i32[SI + S_RECURSION]! & ~recursionBit(r.i[r.K + K_CTX]!);
 	return SI;
 }
@@ -25,7 +25,7 @@ export function unlockCommit(x: Exec, r: Regs): number {
 	if (x.verbose) {
 		// Readable or not is the commit's to say (rb_end_commit moves it only when the outermost
 		// writer ends): say which, from the state, not from the step.
-		const i32 = x.ring.i32;
+		const i32 = r.i32;
 		const cp = i32[SI + S_COMMIT_PAGE]!;
 		const at = readCommit(x.ring, subbufOff(x.ring, r.i[r.K + K_STRUCT]!, cp)) & RB_WRITE_MASK;
 		x.note =

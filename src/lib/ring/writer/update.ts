@@ -6,21 +6,9 @@
  * (kernel/trace/ring_buffer.c, checked against 6.10 - 6.18).
  */
 import { BUF_PAGE_HDR_SIZE, MAX_NEST, RB_LEN_TIME_EXTEND, TS_59 } from '../constants';
-import {
-	K_CPU,
-	K_STRUCT,
-	K_TAIL_PAGE,
-	R_ADDTS,
-	R_DELTA,
-	R_LENGTH,
-	R_PAYLOAD_LEN,
-	R_SEQ,
-	R_TAIL,
-	R_TS
-} from '../context';
+import { K_CPU, R_ADDTS, R_DELTA, R_LENGTH, R_PAYLOAD_LEN, R_SEQ, R_TAIL, R_TS } from '../context';
 import { encodeDataHeader, encodeTimeRecord } from '../format';
 import { D_ENTRIES, H_SEQ, S_COMMITTING, SF_ENTRIES_BYTES, SF_EVENT_STAMP } from '../layout';
-import { descI, structF, structI, subbufOff, type Ring } from '../ring';
 import { writeTimeStamp } from '../subbuf';
 import { localAddReturn } from '../atomics';
 import { ADD_FORCE, type Exec, type Regs } from './exec';
@@ -32,22 +20,19 @@ import { W } from './steps';
  * R_SEQ (ringlab: generated payloads carry it). Kernel: rb_update_event.
  */
 export function updateEvent(x: Exec, r: Regs): number {
-	const ring = x.ring;
-	const { i32, f64 } = ring;
+	const { i32, f64 } = r;
 	const { K, F } = r;
 	const rf = r.f;
-	const s = r.i[K + K_STRUCT]!;
-	const tp = r.i[K + K_TAIL_PAGE]!;
 	const tail = rf[F + R_TAIL]!;
 	const addts = rf[F + R_ADDTS]!;
 	const ts = rf[F + R_TS]!;
-	const SF = structF(ring, s);
+	const SF = r.SF;
 	let delta = rf[F + R_DELTA]!;
 	if (tail === 0 && !(addts & ADD_FORCE)) delta = 0;
-	const nest = i32[structI(ring, s) + S_COMMITTING]! - 1;
+	const nest = i32[r.SI + S_COMMITTING]! - 1;
 	if (nest >= MAX_NEST) x.warn('nesting deeper than MAX_NEST');
 	else f64[SF + SF_EVENT_STAMP + nest] = ts;
-	const base = subbufOff(ring, s, tp);
+	const base = r.base;
 	let wi = (base + BUF_PAGE_HDR_SIZE + tail) >> 2;
 	let length = rf[F + R_LENGTH]!;
 	if (addts) {
@@ -66,8 +51,8 @@ export function updateEvent(x: Exec, r: Regs): number {
 	const cpu = r.i[K + K_CPU]!;
 	rf[F + R_SEQ] = i32[H_SEQ + cpu]!;
 	i32[H_SEQ + cpu] = i32[H_SEQ + cpu]! + 1;
-	localAddReturn(i32, descI(ring, s, tp) + D_ENTRIES, 1);
-	if (tail === 0) writeTimeStamp(ring, base, ts);
+	localAddReturn(i32, r.d + D_ENTRIES, 1);
+	if (tail === 0) writeTimeStamp(r.ring, base, ts);
 	f64[SF + SF_ENTRIES_BYTES] = f64[SF + SF_ENTRIES_BYTES]! + rf[F + R_LENGTH]!;
 	rf[F + R_DELTA] = delta;
 	if (x.verbose)
@@ -78,20 +63,17 @@ export function updateEvent(x: Exec, r: Regs): number {
 }
 
 /** Byte offset in the state where the payload of the event just written by `r` goes. */
-export function payloadOffset(ring: Ring, r: Regs): number {
-	const rf = r.f;
+export function payloadOffset(r: Regs): number {
 	const F = r.F;
-	const ext = rf[F + R_ADDTS] ? RB_LEN_TIME_EXTEND : 0;
-	const tp = r.i[r.K + K_TAIL_PAGE]!;
-	const evOff =
-		subbufOff(ring, r.i[r.K + K_STRUCT]!, tp) + BUF_PAGE_HDR_SIZE + rf[F + R_TAIL]! + ext;
+	const ext = r.f[F + R_ADDTS] ? RB_LEN_TIME_EXTEND : 0;
+	const evOff = r.base + BUF_PAGE_HDR_SIZE + r.f[F + R_TAIL]! + ext;
 	// a large record (type_len 0) keeps its length in array[0], before the payload
-	return evOff + ((ring.i32[evOff >> 2]! & 0x1f) === 0 ? 8 : 4);
+	return evOff + ((r.i32[evOff >> 2]! & 0x1f) === 0 ? 8 : 4);
 }
 
 /** Step 'copy': the host copies the payload into the event. Kernel: ring_buffer_write's memcpy. */
 export function copyStep(x: Exec, r: Regs): number {
-	x.payload(r.k, x.ring.u8, payloadOffset(x.ring, r));
+	x.payload(r.k, x.ring.u8, payloadOffset(r));
 	if (x.verbose)
 		x.note = `Copied ${r.f[r.F + R_PAYLOAD_LEN]} payload bytes; the event is reserved but not yet committed.`;
 	return W.commit;
