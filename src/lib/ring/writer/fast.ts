@@ -55,16 +55,7 @@ import {
 	STRUCT_I32
 } from '../layout';
 import { bufferTableIndex, type Ring } from '../ring';
-import {
-	endCommitCheck,
-	endCommitDec,
-	endCommitRecheck,
-	endCommitSnap,
-	rbCommit,
-	setCommitAgain,
-	setCommitIndex,
-	setCommitPage
-} from './commit';
+import * as commit from './commit';
 import { scratchRegs, setStruct, type Exec } from './exec';
 import { checkSwap, lockReserve, startCommit } from './lock-reserve';
 import { reserveA, reserveB, reserveC, reserveD } from './reserve';
@@ -185,14 +176,14 @@ export function writeEvent(
 		copyPayload(ring, payloadOffset(r), payload);
 		next = W.commit;
 	}
-	if (next === W.commit) next = rbCommit(x, r);
-	if (next === W.endCheck) next = endCommitCheck(x, r);
-	if (next === W.endSnap) next = endCommitSnap(x, r);
-	if (next === W.commitPage) next = setCommitPage(x, r);
-	if (next === W.commitIndex) next = setCommitIndex(x, r);
-	if (next === W.commitAgain) next = setCommitAgain(x, r);
-	if (next === W.endDec) next = endCommitDec(x, r);
-	if (next === W.endRecheck) next = endCommitRecheck(x, r);
+	if (next === W.commit) next = commit.rbCommit(x, r);
+	if (next === W.endCheck) next = commit.endCommitCheck(x, r);
+	if (next === W.endSnap) next = commit.endCommitSnap(x, r);
+	if (next === W.commitPage) next = commit.setCommitPage(x, r);
+	if (next === W.commitIndex) next = commit.setCommitIndex(x, r);
+	if (next === W.commitAgain) next = commit.setCommitAgain(x, r);
+	if (next === W.endDec) next = commit.endCommitDec(x, r);
+	if (next === W.endRecheck) next = commit.endCommitRecheck(x, r);
 	if (next === W.unlock) next = unlockCommit(x, r);
 	// Any other turn (a page crossing, a head push, a failure): the same steps through the table.
 	while (next !== W.done) next = runStep(x, r, next);
@@ -200,13 +191,7 @@ export function writeEvent(
 }
 
 /** The same write through the step machine, run to its end in a context slot of its own. */
-export function writeStepped(
-	ring: Ring,
-	cpu: number,
-	payload: Uint8Array,
-	at = -1,
-	warn?: (message: string) => void
-): boolean {
+export const writeStepped: typeof writeEvent = (ring, cpu, payload, at = -1, warn) => {
 	const k = allocSlot(ring);
 	if (k < 0) return false;
 	const K = slotI(ring, k);
@@ -233,7 +218,7 @@ export function writeStepped(
 	const ok = i32[K + K_ERRNO] === 0;
 	freeSlot(ring, k);
 	return ok;
-}
+};
 
 /**
  * `n` writes of `payload` on `cpu`, byte-identical to calling writeEvent n times, faster: while

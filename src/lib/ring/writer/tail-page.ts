@@ -8,7 +8,7 @@ import { cmpxchg, localAddReturn, localRead } from '../atomics';
 import { RB_WRITE_INTCNT, RB_WRITE_MASK } from '../constants';
 import { K_NEXT_PAGE, K_STRUCT, K_TAIL_PAGE, R_OLD_ENTRIES, R_OLD_WRITE } from '../context';
 import { D_ENTRIES, D_WRITE, S_TAIL_PAGE, SF_PAGES_TOUCHED } from '../layout';
-import { descI, structF, structI, subbufOff } from '../ring';
+import { descI, structI, subbufOff } from '../ring';
 import { writeCommit } from '../subbuf';
 import type { Exec, Regs } from './exec';
 import { W } from './steps';
@@ -45,12 +45,10 @@ export function tailPageZero(x: Exec, r: Regs): number {
 
 /** Step 'tuMove': cmpxchg tail_page from our page to the next one. */
 export function tailPageMove(x: Exec, r: Regs): number {
-	const ring = x.ring;
-	const s = r.i[r.K + K_STRUCT]!;
 	const tp = r.i[r.K + K_TAIL_PAGE]!;
 	const np = r.i[r.K + K_NEXT_PAGE]!;
-	if (cmpxchg(ring.i32, structI(ring, s) + S_TAIL_PAGE, tp, np) === tp) {
-		ring.f64[structF(ring, s) + SF_PAGES_TOUCHED]!++;
+	if (cmpxchg(r.i32, r.SI + S_TAIL_PAGE, tp, np) === tp) {
+		r.f64[r.SF + SF_PAGES_TOUCHED]!++;
 		if (x.verbose) x.note = `tail_page: ${tp} -> ${np}.`;
 	} else if (x.verbose) x.note = 'The tail cmpxchg failed: an interrupt moved it first.';
 	return W.mtAgain;
