@@ -19,4 +19,5 @@ export type { Exec, Regs } from './exec';
 export { resetTail } from './move-tail';
 export { stepWriter, W, W_DONE, WRITER_STEP_TABLE, WRITER_STEPS } from './steps';
 export type { WriterStep, WriterStepId } from './steps';
-export { writeBurst, writeEvent, writeStepped } from './fast';
+export { writeEvent, writeStepped } from './fast';
+export { writeBurst } from './burst';
