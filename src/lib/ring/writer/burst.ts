@@ -29,7 +29,7 @@ import {
 	STRUCT_I32
 } from '../layout';
 import { bufferTableIndex, type Ring } from '../ring';
-import { copyPayload } from './copy';
+import { copyPayload, wordsOf } from './copy';
 import { writeEvent } from './fast';
 
 /** float64 index of the header's clock words. */
@@ -64,6 +64,7 @@ export function writeBurst(
 	const step = f64[HF + HF_CLOCK_STEP]!;
 	const length = eventLength(len);
 	const perEvent = publish === 'event';
+	const words = wordsOf(ring, payload);
 	let written = 0;
 	let left = n;
 	/** A clock reading taken for an event that needs the slow path (a time extend). */
@@ -113,7 +114,7 @@ export function writeBurst(
 			stamp?.(written + k);
 			// rb_update_event's header and the payload, as updateEvent and writeEvent write them
 			encodeDataHeader(i32, off >> 2, length, t - ts);
-			copyPayload(ring, off + head, payload);
+			copyPayload(ring, off + head, payload, words);
 			ts = t;
 			off += length;
 			// rb_set_commit_to_write publishes each event

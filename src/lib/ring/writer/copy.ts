@@ -27,24 +27,35 @@ export function payloadWords(p: Uint8Array, ring: Ring): Int32Array | null {
 }
 
 /**
- * Copies `p` to byte offset `dst` (a multiple of 4) of the state. Small payloads whose bytes start
- * on a 4-byte boundary go word by word through an Int32Array view of them (kept while the same
- * payload array comes back), the rest with TypedArray.set: on SharedArrayBuffers `set` costs more
- * than a word loop below ~128 bytes (perf.md). Same bytes either way.
+ * The whole words of `p` to copy word by word (an Int32Array view of them, kept while the same
+ * payload array comes back), or null to copy it with TypedArray.set: larger payloads, or bytes
+ * that do not start on a 4-byte boundary. On SharedArrayBuffers `set` costs more than a word loop
+ * below ~128 bytes (perf.md). Same bytes either way.
  */
-export function copyPayload(ring: Ring, dst: number, p: Uint8Array): void {
-	const len = p.length;
-	const words = len <= WORD_COPY_MAX ? payloadWords(p, ring) : null;
+export function wordsOf(ring: Ring, p: Uint8Array): Int32Array | null {
+	return p.length <= WORD_COPY_MAX ? payloadWords(p, ring) : null;
+}
+
+/**
+ * Copies `p` to byte offset `dst` (a multiple of 4) of the state: through `words` (wordsOf(p))
+ * four words a turn, as the benchmark's bare encode loop copies them, or with `set`.
+ */
+export function copyPayload(
+	ring: Ring,
+	dst: number,
+	p: Uint8Array,
+	words: Int32Array | null = wordsOf(ring, p)
+): void {
 	if (words === null) {
 		ring.u8.set(p, dst);
 		return;
 	}
+	const len = p.length;
 	const n = words.length;
 	const i32 = ring.i32;
 	const di = dst >> 2;
 	let k = 0;
 	for (; k + 4 <= n; k += 4) {
-		// four words a turn, as the benchmark's bare encode loop copies them
 		i32[di + k] = words[k]!;
 		i32[di + k + 1] = words[k + 1]!;
 		i32[di + k + 2] = words[k + 2]!;
