@@ -2,7 +2,7 @@
 // call returns a promise that settles once the engine Worker has answered and the page has drawn
 // the result.
 import type { RingState } from '$lib/ring';
-import type { TimelineView } from '$lib/ring/protocol';
+import type { TimelineView } from '$lib/worker/protocol';
 import {
 	backRefusal,
 	callText,

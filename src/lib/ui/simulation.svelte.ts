@@ -13,7 +13,6 @@ import {
 	describeSnapshot,
 	writerProgress,
 	FormatError,
-	parseScenario,
 	pageRecords,
 	readMetaPage,
 	structOf,
@@ -26,15 +25,14 @@ import {
 	type MetaFields,
 	type Ring,
 	type RingState,
-	type Scenario,
 	type Step,
 	type StepResult,
 	type Violation
 } from '$lib/ring';
 import { count } from '$lib/text/plural';
 import { EngineClient } from '$lib/worker/client';
-import type { MarkAt, Reply, TimelineCall, TimelineView, Transport } from '$lib/ring/protocol';
-import type { TimelineEntry } from '$lib/ring/timeline';
+import type { MarkAt, Reply, TimelineCall, TimelineView, Transport } from '$lib/worker/protocol';
+import { parseScenario, type Scenario, type TimelineEntry } from '$lib/session';
 import { wholeMappingBytes } from '$lib/viz/pgoff-strip';
 import { traceLines, type TraceEvent } from '$lib/viz/trace-pipe';
 import { describeStep, partial, resultText } from './step-text';
