@@ -5,7 +5,7 @@ import type { TimelineEntry } from '$lib/session';
 import { narrateStep, pcOfLabel } from '$lib/lessons/code';
 import type { CpuState } from '$lib/ring';
 import { onScreenNames } from './on-screen-names';
-import { resultText } from './step-text';
+import { resultText } from '$lib/text/step-text';
 
 /** The operations whose step tables hold every label a record can carry. */
 const TABLE_OPS = ['write', 'consume', 'snapshot'] as const;
