@@ -10,3 +10,13 @@ export {
 	RINGLAB_EVENT_ID,
 	RINGLAB_SYSTEM
 } from './formats';
+export { isTraceDat, parseTraceDat } from './read';
+export type {
+	TraceDat,
+	TraceDatBuffer,
+	TraceDatCpu,
+	TraceDatProblem,
+	TraceDatResult
+} from './read';
+export { decodeEvent, fieldText, parseEventFormat, recordType } from './event-format';
+export type { DecodedEvent, EventFormat, FormatField } from './event-format';
