@@ -73,6 +73,29 @@ export default defineConfig(
 		}
 	},
 	{
+		// trace.dat (src/lib/tracedat) is pure like the engine, whose page format it reuses.
+		files: ['src/lib/tracedat/**'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							group: ['svelte', 'svelte/*', 'd3', 'd3-*', '$app/*', '$lib', '$lib/*'],
+							message:
+								'src/lib/tracedat is pure: import only from itself and src/lib/ring, with relative paths.'
+						}
+					]
+				}
+			],
+			'no-restricted-globals': [
+				'error',
+				{ name: 'window', message: 'trace.dat code must not touch the DOM.' },
+				{ name: 'document', message: 'trace.dat code must not touch the DOM.' }
+			]
+		}
+	},
+	{
 		// Drawing code reads engine state but never runs the engine, and never depends on Svelte.
 		files: ['src/lib/viz/**'],
 		rules: {
