@@ -2,6 +2,7 @@
 // /capture (CPUs listed, sub-buffers in the inspector, events decoded through the file's formats);
 // a compressed or damaged file is refused with the section and byte offset; the scenario editor's
 // Download trace.dat gives a file the importer reads back with the run's events.
+import AxeBuilder from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTraceDat } from '../../src/lib/tracedat';
@@ -34,6 +35,11 @@ test('a trace.dat from trace-cmd opens in /capture; compressed and damaged files
 	await events.scrollIntoViewIfNeeded();
 	const dir = process.env.UPDATE_SCREENSHOTS ? 'docs/screenshots' : 'test-results/screenshots';
 	await page.screenshot({ path: `${dir}/capture-tracedat-1280x720-light.png` });
+	type AxePage = ConstructorParameters<typeof AxeBuilder>[0]['page'];
+	const { violations } = await new AxeBuilder({ page: page as unknown as AxePage }).analyze();
+	expect(
+		violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)
+	).toEqual([]);
 
 	const file = page.getByLabel('File', { exact: true });
 	await file.setInputFiles(join(fixtures, 'raw-data.zstd.dat'));
