@@ -53,10 +53,11 @@ function layers() {
 					'lessons',
 					'routes',
 					'cli',
-					'kernel'
+					'kernel',
+					'tracedat'
 				),
 				message:
-					'imports nothing outside itself: the session, text, worker and page build on it.'
+					'imports nothing outside itself: the session, text, worker, trace.dat and page build on it.'
 			}
 		]),
 		block(['src/lib/session/**'], 'src/lib/session', [
@@ -89,6 +90,23 @@ function layers() {
 			{
 				regex: through('text', 'worker', 'ui', 'viz', 'routes', 'cli', 'kernel'),
 				message: 'builds on the session and the engine only; the page shows what it says.'
+			}
+		]),
+		block(['src/lib/tracedat/**'], 'src/lib/tracedat (trace.dat files)', [
+			FRAMEWORKS,
+			{
+				regex: through(
+					'session',
+					'worker',
+					'ui',
+					'viz',
+					'lessons',
+					'routes',
+					'cli',
+					'kernel'
+				),
+				message:
+					"builds on the engine's formats and text only; the CLI and the page use it."
 			}
 		]),
 		block(['src/cli/**'], 'src/cli', [
@@ -239,6 +257,7 @@ export default defineConfig(
 			'src/lib/session/**',
 			'src/lib/text/**',
 			'src/lib/lessons/**',
+			'src/lib/tracedat/**',
 			'src/cli/**',
 			'src/kernel/**'
 		],
