@@ -5,7 +5,7 @@
  */
 import { validateConfig, type RingConfig } from './config';
 import { FormatError } from './errors';
-import { checkDepth } from './input-bounds';
+import { checkDepth, checkScenarioObject, checkScenarioText } from './input-bounds';
 import { checkExpectShape, matchExpect, type Mismatch } from './expect';
 import { checkInvariants, type Violation } from './invariants';
 import { Simulation, type StepRecord, type StepResult } from './simulation';
@@ -46,6 +46,7 @@ const TOP_KEYS = new Set(['ringlab', 'title', 'description', 'config', 'steps', 
 export function parseScenario(input: unknown): Scenario {
 	let doc = input;
 	if (typeof input === 'string') {
+		checkScenarioText(input);
 		try {
 			doc = JSON.parse(input);
 		} catch (e) {
@@ -55,6 +56,7 @@ export function parseScenario(input: unknown): Scenario {
 	if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
 		throw new FormatError('$', 'a scenario must be a JSON object');
 	checkDepth(doc);
+	if (typeof input !== 'string') checkScenarioObject(doc);
 	const d = doc as Record<string, unknown>;
 	for (const k of Object.keys(d))
 		if (!TOP_KEYS.has(k)) throw new FormatError(`$.${k}`, 'is not a scenario field');

@@ -7,6 +7,7 @@
  */
 import { DEFAULT_CONFIG, type RingConfig } from './config';
 import { FormatError } from './errors';
+import { MAX_SCENARIO_BYTES, scenarioSizeReason } from './input-bounds';
 import { parseScenario, type Scenario } from './scenario';
 import type { Step } from './steps';
 import { Timeline, type TimelineOptions } from './timeline';
@@ -226,6 +227,9 @@ export function decodeShareQuery(search: string): DecodeResult | null {
 	const code = params.get('scenario');
 	if (code === undefined)
 		return params.has('at') ? fail('"at" is given without a scenario') : null;
+	// Refused by length before it is decoded: base64url carries 3 bytes in 4 characters.
+	if (Math.floor((code.trim().length * 3) / 4) > MAX_SCENARIO_BYTES)
+		return fail(`the scenario is malformed at $: ${scenarioSizeReason()}`);
 	const text = base64urlDecode(code.trim());
 	if (text === null)
 		return fail('the scenario parameter is not valid base64url (letters, digits, - and _)');
