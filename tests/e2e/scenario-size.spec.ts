@@ -23,13 +23,18 @@ async function defineBig(page: Page): Promise<void> {
 
 const idle = (page: Page) => page.evaluate(() => window.ringlab!.idle());
 
+/** Two writes and `window.bigScenario()`; returns the state's bytes, to show a refusal kept them. */
+async function twoWritesThenBig(lab: Page): Promise<string> {
+	await press(lab, 'Write', 2);
+	await idle(lab);
+	await defineBig(lab);
+	return lab.evaluate(() => window.ringlab!.stateHex());
+}
+
 test('window.ringlab.load refuses text and objects over 16 MiB, and the lab is unchanged', async ({
 	lab
 }) => {
-	await press(lab, 'Write', 2);
-	await idle(lab);
-	const hex = await lab.evaluate(() => window.ringlab!.stateHex());
-	await defineBig(lab);
+	const hex = await twoWritesThenBig(lab);
 	const outcome = (asObject: boolean) =>
 		lab.evaluate(async (obj) => {
 			const text = (window as unknown as { bigScenario: () => string }).bigScenario();
@@ -50,10 +55,7 @@ test('window.ringlab.load refuses text and objects over 16 MiB, and the lab is u
 test('a .json file over 16 MiB, dropped or opened, is refused by its size; so is the JSON tab', async ({
 	lab
 }) => {
-	await press(lab, 'Write', 2);
-	await idle(lab);
-	const hex = await lab.evaluate(() => window.ringlab!.stateHex());
-	await defineBig(lab);
+	const hex = await twoWritesThenBig(lab);
 	// dropped on the page, with the editor closed
 	await lab.evaluate(() => {
 		const dt = new DataTransfer();
