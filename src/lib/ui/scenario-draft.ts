@@ -3,7 +3,7 @@
 // checked with the parser the CLI uses (parseScenario), whose FormatError names a JSON path.
 import { FormatError } from '$lib/ring/errors';
 import { scenarioTextTooLarge } from '$lib/ring/input-bounds';
-import { parseScenario, type Scenario } from '$lib/ring/scenario';
+import { parseScenario, type Scenario } from '$lib/session';
 import { OP_NAMES, opFields, type OpName } from '$lib/ring/steps';
 
 /** A scenario document as edited: any JSON object; `steps` is read as a list of objects. */

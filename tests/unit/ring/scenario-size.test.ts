@@ -9,7 +9,7 @@ import {
 	scenarioSizeReason,
 	scenarioTextTooLarge
 } from '../../../src/lib/ring/input-bounds';
-import { decodeShareQuery } from '../../../src/lib/ring/url-state';
+import { decodeShareQuery } from '../../../src/lib/ui/url-state';
 import { checkDraft, draftOf } from '../../../src/lib/ui/scenario-draft';
 
 const REASON = 'more than 16 MiB: a scenario is at most 16777216 bytes';
