@@ -7,7 +7,7 @@
  */
 import { validateConfig, type RingConfig } from './config';
 import { FormatError } from './errors';
-import { checkDepth } from './input-bounds';
+import { checkDepth, checkScenarioObject, checkScenarioText } from './input-bounds';
 import { checkExpectShape, matchExpect, type Mismatch } from './expect';
 import { checkInvariants, type Violation } from './invariants';
 import { Simulation, type StepRecord, type StepResult } from './simulation';
@@ -58,6 +58,7 @@ export function parseScenario<X extends object = object>(
 ): Scenario & Partial<X> {
 	let doc = input;
 	if (typeof input === 'string') {
+		checkScenarioText(input);
 		try {
 			doc = JSON.parse(input);
 		} catch (e) {
@@ -67,6 +68,7 @@ export function parseScenario<X extends object = object>(
 	if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
 		throw new FormatError('$', 'a scenario must be a JSON object');
 	checkDepth(doc);
+	if (typeof input !== 'string') checkScenarioObject(doc);
 	const d = doc as Record<string, unknown>;
 	for (const k of Object.keys(d))
 		if (!TOP_KEYS.has(k) && !(extra && Object.hasOwn(extra, k)))

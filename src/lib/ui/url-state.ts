@@ -6,6 +6,7 @@
  */
 import { FormatError, type RingConfig } from '$lib/ring';
 import { compactConfig, parseScenario, type Scenario } from '$lib/session';
+import { MAX_SCENARIO_BYTES, scenarioSizeReason } from '$lib/ring/input-bounds';
 
 /** What the URL carries. `at` null: no position given (show the end). */
 export interface SharedView {
@@ -153,6 +154,9 @@ function decodeParams(params: Map<string, string>): DecodeResult | null {
 	const code = params.get('scenario');
 	if (code === undefined)
 		return params.has('at') ? fail('"at" is given without a scenario') : null;
+	// Refused by length before it is decoded: base64url carries 3 bytes in 4 characters.
+	if (Math.floor((code.trim().length * 3) / 4) > MAX_SCENARIO_BYTES)
+		return fail(`the scenario is malformed at $: ${scenarioSizeReason()}`);
 	const text = base64urlDecode(code.trim());
 	if (text === null)
 		return fail('the scenario parameter is not valid base64url (letters, digits, - and _)');
