@@ -11,7 +11,7 @@ import { DONE_STEP, LOCK_STEP, UNLOCK_STEP } from './lock';
 import { GET_READER_STEPS } from './map-get-reader';
 import { READER_PCS, RD_DONE, type ReaderExec, type ReaderStep } from './pc';
 import { READ_PAGE_STEPS } from './read-page';
-import { SWAP_STEPS_OF_READER } from './swap';
+import { SWAP_STEPS_OF_READER } from './swap-steps';
 
 /** Checks that every record sits at its own pc. */
 function inPcOrder(steps: readonly ReaderStep[]): readonly ReaderStep[] {
