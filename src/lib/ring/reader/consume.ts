@@ -10,23 +10,31 @@ import {
 	RINGBUF_TYPE_TIME_EXTEND,
 	RINGBUF_TYPE_TIME_STAMP
 } from '../constants';
+import { K_READER, R_COUNT, R_DONE_COUNT, R_PEEK_LOOPS, R_PEEK_TS } from '../context';
 import {
-	K_READER,
-	K_STRUCT,
-	R_COUNT,
-	R_DONE_COUNT,
-	R_PEEK_LOOPS,
-	R_PEEK_TS,
-	slotF,
-	slotI
-} from '../context';
-import { dataLength, dataOffset, deltaOf, fixAbsTs, timeRecordValue, typeLenOf } from '../format';
+	dataLength,
+	dataOffset,
+	deltaOf,
+	fixAbsTs,
+	isDataType,
+	timeRecordValue,
+	typeLenOf
+} from '../format';
 import { S_READER_PAGE, SF_LOST_EVENTS, SF_READ_STAMP } from '../layout';
 import { structF, structI, subbufOff, type Ring } from '../ring';
 import { readTimeStamp } from '../subbuf';
 import { advanceReader, readerEventOff } from './advance';
 import { hex, type ConsumedEvent } from './event';
-import { C_EVENT, C_PEEK, RD_UNLOCK, type ReaderExec, type ReaderStep, type Warner } from './pc';
+import {
+	C_EVENT,
+	C_PEEK,
+	RD_UNLOCK,
+	step,
+	type ReaderExec,
+	type ReaderStep,
+	type SlotAt,
+	type Warner
+} from './pc';
 import { callGetReaderPage } from './swap';
 
 /** rb_buffer_peek on a padding record: it is skipped, and lost_events cleared. */
@@ -72,17 +80,15 @@ export function takeEvent(ring: Ring, s: number, peekTs: number): ConsumedEvent 
 }
 
 /** C_EVENT on a record that is not data: padding or a time record. The next pc. */
-function notData(x: ReaderExec, k: number, s: number, t: number): number {
+function notData(x: ReaderExec, at: SlotAt, t: number): number {
 	const { ring } = x;
-	const F = slotF(ring, k);
 	if (t === RINGBUF_TYPE_PADDING) {
-		skipPadding(ring, s, x);
+		skipPadding(ring, at.s, x);
 		if (x.verbose) x.note = 'Skip a padding record.';
 		return C_PEEK;
 	}
-	const ts = stepOverTime(ring, s, t, ring.f64[F + R_PEEK_TS]!);
-	ring.f64[F + R_PEEK_TS] = ts;
-	if (++ring.f64[F + R_PEEK_LOOPS]! > 2) x.warn('rb_buffer_peek looped more than twice');
+	ring.f64[at.F + R_PEEK_TS] = stepOverTime(ring, at.s, t, ring.f64[at.F + R_PEEK_TS]!);
+	if (++ring.f64[at.F + R_PEEK_LOOPS]! > 2) x.warn('rb_buffer_peek looped more than twice');
 	if (x.verbose)
 		x.note =
 			t === RINGBUF_TYPE_TIME_EXTEND
@@ -91,47 +97,33 @@ function notData(x: ReaderExec, k: number, s: number, t: number): number {
 	return C_EVENT;
 }
 
+/** C_EVENT on a data event: take it, count it; stop once `count` events are taken. */
+function dataEvent(x: ReaderExec, at: SlotAt): number {
+	const { f64 } = x.ring;
+	const ev = takeEvent(x.ring, at.s, f64[at.F + R_PEEK_TS]!);
+	x.emit(at.k, ev);
+	f64[at.F + R_PEEK_TS] = 0;
+	const done = ++f64[at.F + R_DONE_COUNT]!;
+	if (x.verbose)
+		x.note = ev.lost
+			? `Consumed the event at ${ev.ts} after ${ev.lost} lost events.`
+			: `Consumed the event at ${ev.ts}.`;
+	const count = f64[at.F + R_COUNT]!;
+	return count >= 0 && done >= count ? RD_UNLOCK : C_PEEK;
+}
+
 export const CONSUME_STEPS: readonly ReaderStep[] = [
-	{
-		id: 'C_PEEK',
-		label: 'peek at the next event',
-		kernel: 'rb_buffer_peek',
-		run(x, k) {
-			x.ring.f64[slotF(x.ring, k) + R_PEEK_LOOPS] = 0;
-			if (x.verbose) x.note = 'Look for the next event.';
-			return callGetReaderPage(x.ring, k, C_EVENT);
+	step('C_PEEK', 'peek at the next event', 'rb_buffer_peek', (x, at) => {
+		x.ring.f64[at.F + R_PEEK_LOOPS] = 0;
+		if (x.verbose) x.note = 'Look for the next event.';
+		return callGetReaderPage(x.ring, at.k, C_EVENT);
+	}),
+	step('C_EVENT', 'take the event and advance', 'ring_buffer_consume', (x, at) => {
+		if (x.ring.i32[at.K + K_READER]! < 0) {
+			if (x.verbose) x.note = 'The buffer is empty.';
+			return RD_UNLOCK;
 		}
-	},
-	{
-		id: 'C_EVENT',
-		label: 'take the event and advance',
-		kernel: 'ring_buffer_consume',
-		run(x, k) {
-			const { ring } = x;
-			const K = slotI(ring, k);
-			const F = slotF(ring, k);
-			const s = ring.i32[K + K_STRUCT]!;
-			if (ring.i32[K + K_READER]! < 0) {
-				if (x.verbose) x.note = 'The buffer is empty.';
-				return RD_UNLOCK;
-			}
-			const t = typeLenOf(ring.i32[readerEventOff(ring, s) >> 2]!);
-			if (
-				t === RINGBUF_TYPE_PADDING ||
-				t === RINGBUF_TYPE_TIME_EXTEND ||
-				t === RINGBUF_TYPE_TIME_STAMP
-			)
-				return notData(x, k, s, t);
-			const ev = takeEvent(ring, s, ring.f64[F + R_PEEK_TS]!);
-			x.emit(k, ev);
-			ring.f64[F + R_PEEK_TS] = 0;
-			const done = ++ring.f64[F + R_DONE_COUNT]!;
-			if (x.verbose)
-				x.note = ev.lost
-					? `Consumed the event at ${ev.ts} after ${ev.lost} lost events.`
-					: `Consumed the event at ${ev.ts}.`;
-			const count = ring.f64[F + R_COUNT]!;
-			return count >= 0 && done >= count ? RD_UNLOCK : C_PEEK;
-		}
-	}
+		const t = typeLenOf(x.ring.i32[readerEventOff(x.ring, at.s) >> 2]!);
+		return isDataType(t) ? dataEvent(x, at) : notData(x, at, t);
+	})
 ];

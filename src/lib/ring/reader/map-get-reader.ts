@@ -7,7 +7,7 @@
  * Checked against kernel/trace/ring_buffer.c of 6.10 - 6.18.
  */
 import { BUF_PAGE_HDR_SIZE, RB_MISSED_EVENTS, RB_MISSED_STORED } from '../constants';
-import { K_READER, K_STRUCT, slotI } from '../context';
+import { K_READER } from '../context';
 import {
 	D_READ,
 	D_REAL_END,
@@ -21,8 +21,18 @@ import { findHeadPage } from '../page-ring';
 import { descI, structF, structI, subbufOff, type Ring } from '../ring';
 import { commitSize, readCommit, writeCommit } from '../subbuf';
 import { consumeTo, unreadEntries } from './advance';
-import { GR_CONSUME, GR_OUT, GR_SWAPPED, RD_UNLOCK, type ReaderStep, type Warner } from './pc';
+import {
+	GR_CONSUME,
+	GR_OUT,
+	GR_SWAPPED,
+	RD_UNLOCK,
+	step,
+	type ReaderStep,
+	type Warner
+} from './pc';
 import { callGetReaderPage } from './swap';
+
+const MGR = 'ring_buffer_map_get_reader';
 
 /**
  * rb_per_cpu_empty, as ring_buffer_map_get_reader asks it.
@@ -108,59 +118,39 @@ function consumedNote(ring: Ring, s: number, from: number): string {
 }
 
 export const GET_READER_STEPS: readonly ReaderStep[] = [
-	{
-		id: 'GR_CONSUME',
-		label: 'consume what is left on the reader page, or swap',
-		kernel: 'ring_buffer_map_get_reader',
-		run(x, k) {
-			const { ring } = x;
-			const s = ring.i32[slotI(ring, k) + K_STRUCT]!;
-			const rp = ring.i32[structI(ring, s) + S_READER_PAGE]!;
-			const from = ring.i32[descI(ring, s, rp) + D_READ]!;
-			const round = consumeOrSwap(ring, s);
-			if (round === ROUND_SWAP) {
-				if (x.verbose) x.note = 'The reader page is used up: swap in a new one.';
-				return callGetReaderPage(ring, k, GR_SWAPPED);
-			}
-			if (x.verbose)
-				x.note =
-					round === ROUND_EMPTY
-						? 'The buffer is empty: nothing changes.'
-						: consumedNote(ring, s, from);
+	step('GR_CONSUME', 'consume what is left on the reader page, or swap', MGR, (x, at) => {
+		const { ring } = x;
+		const rp = ring.i32[structI(ring, at.s) + S_READER_PAGE]!;
+		const from = ring.i32[descI(ring, at.s, rp) + D_READ]!;
+		const round = consumeOrSwap(ring, at.s);
+		if (round === ROUND_SWAP) {
+			if (x.verbose) x.note = 'The reader page is used up: swap in a new one.';
+			return callGetReaderPage(ring, at.k, GR_SWAPPED);
+		}
+		if (x.verbose)
+			x.note =
+				round === ROUND_EMPTY
+					? 'The buffer is empty: nothing changes.'
+					: consumedNote(ring, at.s, from);
+		return GR_OUT;
+	}),
+	step('GR_SWAPPED', "mark missed events in the new page's commit", MGR, (x, at) => {
+		const reader = x.ring.i32[at.K + K_READER]!;
+		if (reader < 0) {
+			noReaderPage(x);
 			return GR_OUT;
 		}
-	},
-	{
-		id: 'GR_SWAPPED',
-		label: "mark missed events in the new page's commit",
-		kernel: 'ring_buffer_map_get_reader',
-		run(x, k) {
-			const { ring } = x;
-			const K = slotI(ring, k);
-			const s = ring.i32[K + K_STRUCT]!;
-			const reader = ring.i32[K + K_READER]!;
-			if (reader < 0) {
-				noReaderPage(x);
-				return GR_OUT;
-			}
-			const missed = ring.f64[structF(ring, s) + SF_LOST_EVENTS]!;
-			const word = markMissed(ring, s, reader, x);
-			if (x.verbose)
-				x.note = word
-					? `${missed} events were lost: the new reader page's commit carries RB_MISSED_EVENTS${word & RB_MISSED_STORED ? ' and the count after its data' : ''}.`
-					: 'No events were lost.';
-			return GR_CONSUME;
-		}
-	},
-	{
-		id: 'GR_OUT',
-		label: 'refresh the meta page',
-		kernel: 'rb_update_meta_page',
-		run(x, k) {
-			updateMetaPage(x.ring, x.ring.i32[slotI(x.ring, k) + K_STRUCT]!);
-			if (x.verbose)
-				x.note = 'The meta page now shows reader.id, reader.read and the counters.';
-			return RD_UNLOCK;
-		}
-	}
+		const missed = x.ring.f64[structF(x.ring, at.s) + SF_LOST_EVENTS]!;
+		const word = markMissed(x.ring, at.s, reader, x);
+		if (x.verbose)
+			x.note = word
+				? `${missed} events were lost: the new reader page's commit carries RB_MISSED_EVENTS${word & RB_MISSED_STORED ? ' and the count after its data' : ''}.`
+				: 'No events were lost.';
+		return GR_CONSUME;
+	}),
+	step('GR_OUT', 'refresh the meta page', 'rb_update_meta_page', (x, at) => {
+		updateMetaPage(x.ring, at.s);
+		if (x.verbose) x.note = 'The meta page now shows reader.id, reader.read and the counters.';
+		return RD_UNLOCK;
+	})
 ];

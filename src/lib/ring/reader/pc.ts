@@ -66,6 +66,24 @@ export interface ReaderStep {
 	readonly label: string;
 	/** The kernel function it mirrors ('' for the end). */
 	readonly kernel: string;
-	/** Runs the step for the reader in slot k (writing x.note when verbose); returns the next pc. */
-	readonly run: (x: ReaderExec, k: number) => number;
+	/** Runs the step (writing x.note when verbose); returns the next pc. */
+	readonly run: (x: ReaderExec, at: SlotAt) => number;
+}
+
+/** Where a step runs: slot k, its int32 and float64 indexes, the per-CPU buffer it reads. */
+export interface SlotAt {
+	readonly k: number;
+	readonly K: number;
+	readonly F: number;
+	readonly s: number;
+}
+
+/** A step record. */
+export function step(
+	id: ReaderStepId,
+	label: string,
+	kernel: string,
+	run: ReaderStep['run']
+): ReaderStep {
+	return { id, label, kernel, run };
 }

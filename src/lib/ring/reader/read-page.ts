@@ -5,7 +5,7 @@
  * 6.10 - 6.18.
  */
 import { BUF_PAGE_HDR_SIZE, RB_MISSED_EVENTS, RB_MISSED_STORED, RB_WRITE_MASK } from '../constants';
-import { K_READER, K_STRUCT, slotI } from '../context';
+import { K_READER, slotI } from '../context';
 import { decodeRecords } from '../format';
 import {
 	D_ENTRIES,
@@ -23,8 +23,10 @@ import { descI, structF, structI, subbufOff, type Ring } from '../ring';
 import { commitSize, writeCommit, writeTimeStamp } from '../subbuf';
 import { advanceReader } from './advance';
 import { hex, type ConsumedEvent } from './event';
-import { RD_UNLOCK, RP_COPY, type ReaderExec, type ReaderStep } from './pc';
+import { RD_UNLOCK, RP_COPY, step, type ReaderExec, type ReaderStep } from './pc';
 import { callGetReaderPage } from './swap';
+
+const RP = 'ring_buffer_read_page';
 
 /**
  * Copy the unread events of `reader` into `out` one at a time (a time extend stays with its
@@ -145,22 +147,12 @@ export function pageEvents(page: Uint8Array): ConsumedEvent[] {
 }
 
 export const READ_PAGE_STEPS: readonly ReaderStep[] = [
-	{
-		id: 'RP_PAGE',
-		label: 'get the reader page',
-		kernel: 'ring_buffer_read_page',
-		run(x, k) {
-			if (x.verbose) x.note = 'Get the reader page.';
-			return callGetReaderPage(x.ring, k, RP_COPY);
-		}
-	},
-	{
-		id: 'RP_COPY',
-		label: 'hand out the page: swap it, or copy its events',
-		kernel: 'ring_buffer_read_page',
-		run(x, k) {
-			readPageOut(x, k, x.ring.i32[slotI(x.ring, k) + K_STRUCT]!);
-			return RD_UNLOCK;
-		}
-	}
+	step('RP_PAGE', 'get the reader page', RP, (x, at) => {
+		if (x.verbose) x.note = 'Get the reader page.';
+		return callGetReaderPage(x.ring, at.k, RP_COPY);
+	}),
+	step('RP_COPY', 'hand out the page: swap it, or copy its events', RP, (x, at) => {
+		readPageOut(x, at.k, at.s);
+		return RD_UNLOCK;
+	})
 ];

@@ -5,11 +5,11 @@
  * ring_buffer_map_get_reader (GET_READER), each under reader_lock, each calling rb_get_reader_page
  * (G_START .. G_WAIT) as a sub-machine that returns to K_GRP_RET.
  */
-import { K_PC, slotI } from '../context';
+import { K_PC, K_STRUCT, slotF, slotI } from '../context';
 import { CONSUME_STEPS } from './consume';
 import { DONE_STEP, LOCK_STEP, UNLOCK_STEP } from './lock';
 import { GET_READER_STEPS } from './map-get-reader';
-import { READER_PCS, RD_DONE, type ReaderExec, type ReaderStep } from './pc';
+import { READER_PCS, RD_DONE, type ReaderExec, type ReaderStep, type SlotAt } from './pc';
 import { READ_PAGE_STEPS } from './read-page';
 import { SWAP_STEPS_OF_READER } from './swap-steps';
 
@@ -40,9 +40,10 @@ export const READER_STEPS: readonly (readonly [label: string, kernel: string])[]
 
 /** Runs one atomic step of the reader in slot k. Returns the pc executed. */
 export function stepReader(x: ReaderExec, k: number): number {
-	const at = slotI(x.ring, k) + K_PC;
-	const pc = x.ring.i32[at]!;
+	const K = slotI(x.ring, k);
+	const pc = x.ring.i32[K + K_PC]!;
 	const step = READER_TABLE[pc];
-	x.ring.i32[at] = step ? step.run(x, k) : RD_DONE;
+	const at: SlotAt = { k, K, F: slotF(x.ring, k), s: x.ring.i32[K + K_STRUCT]! };
+	x.ring.i32[K + K_PC] = step ? step.run(x, at) : RD_DONE;
 	return pc;
 }
