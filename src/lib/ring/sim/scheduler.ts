@@ -38,11 +38,19 @@ export function lookup(core: SimCore, name: string): number {
 	return k;
 }
 
-/** Runs one step of slot k's machine: the pc it ran, its step table and its end pc. */
-function runMachine(core: SimCore, k: number, op: number) {
-	if (op === OP_WRITE) return { pc: stepWriter(core.x, k), table: WRITER_STEPS, donePc: W_DONE };
-	if (op === OP_SWAP_CPU) return { pc: stepSwap(core.x, k), table: SWAP_STEPS, donePc: SW_DONE };
-	return { pc: stepReader(core.x, k), table: READER_STEPS, donePc: RD_DONE };
+/** A step machine: its step function, its table of [label, kernel] by pc, its end pc. */
+interface Machine {
+	step: (x: SimCore['x'], k: number) => number;
+	table: readonly (readonly [string, string])[];
+	donePc: number;
+}
+const WRITER: Machine = { step: stepWriter, table: WRITER_STEPS, donePc: W_DONE };
+const SWAPPER: Machine = { step: stepSwap, table: SWAP_STEPS, donePc: SW_DONE };
+const READER: Machine = { step: stepReader, table: READER_STEPS, donePc: RD_DONE };
+
+/** The step machine that runs operation `op`. */
+function machineOf(op: number): Machine {
+	return op === OP_WRITE ? WRITER : op === OP_SWAP_CPU ? SWAPPER : READER;
 }
 
 /** Takes one atomic step of slot k. Returns the step record, and whether the op is done. */
@@ -54,7 +62,8 @@ function stepSlot(core: SimCore, k: number): { rec: StepRecord; done: boolean } 
 		if (isCpuLocal(ring, ring.i32[K + K_CTX]!))
 			ring.i32[K + K_DEPTH] = stackDepth(ring, ring.i32[K + K_CPU]!) + 1;
 	}
-	const { pc, table, donePc } = runMachine(core, k, ring.i32[K + K_OP]!);
+	const { step, table, donePc } = machineOf(ring.i32[K + K_OP]!);
+	const pc = step(core.x, k);
 	const info = core.slots[k]!;
 	if (ring.i32[K + K_ERRNO] && info.failNote === undefined) info.failNote = core.x.note;
 	const [label, kernel] = table[pc]!;
