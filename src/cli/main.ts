@@ -6,7 +6,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FormatError, parseScenario, runScenario, type Simulation } from '../lib/ring';
+import { FormatError, runScenario, type Simulation } from '../lib/ring';
+import { parseScenario } from '../lib/session';
 import { formatOutcome } from './format-step';
 import { readInput } from './input';
 import { makeDir } from './out-dir';

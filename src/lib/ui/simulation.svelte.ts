@@ -13,7 +13,6 @@ import {
 	describeSnapshot,
 	writerProgress,
 	FormatError,
-	parseScenario,
 	pageRecords,
 	readMetaPage,
 	structOf,
@@ -26,18 +25,18 @@ import {
 	type MetaFields,
 	type Ring,
 	type RingState,
-	type Scenario,
 	type Step,
 	type StepResult,
 	type Violation
 } from '$lib/ring';
 import { count } from '$lib/text/plural';
 import { EngineClient } from '$lib/worker/client';
-import type { MarkAt, Reply, TimelineCall, TimelineView, Transport } from '$lib/ring/protocol';
-import type { TimelineEntry } from '$lib/ring/timeline';
+import type { MarkAt, Reply, TimelineCall, TimelineView, Transport } from '$lib/worker/protocol';
+import { parseScenario, type Scenario, type TimelineEntry } from '$lib/session';
 import { wholeMappingBytes } from '$lib/viz/pgoff-strip';
-import { traceLines, type TraceEvent } from '$lib/viz/trace-pipe';
-import { describeStep, partial, resultText } from './step-text';
+import { hex } from '$lib/text/hex';
+import { traceLines, type TraceEvent } from '$lib/text/trace-pipe';
+import { describeStep, partial, resultText } from '$lib/text/step-text';
 import { READOUT_MS, ringsPerFrame } from './cadence';
 import { ContinuousWriter, type WriterSettings } from './continuous-writer.svelte';
 import { moving, onMotion, settled } from '$lib/viz/motion';
@@ -649,9 +648,7 @@ export class Lab {
 		if (!bytes || record.dataOffset === undefined || record.dataLength === undefined)
 			return null;
 		const start = 16 + record.dataOffset;
-		return [...bytes.subarray(start, start + record.dataLength)]
-			.map((b) => b.toString(16).padStart(2, '0'))
-			.join('');
+		return hex(bytes.subarray(start, start + record.dataLength));
 	}
 
 	/**

@@ -16,6 +16,7 @@ import {
 	dataOffset,
 	deltaOf,
 	fixAbsTs,
+	hex,
 	isDataType,
 	timeRecordValue,
 	typeLenOf
@@ -24,7 +25,7 @@ import { S_READER_PAGE, SF_LOST_EVENTS, SF_READ_STAMP } from '../layout';
 import { structF, structI, subbufOff, type Ring } from '../ring';
 import { readTimeStamp } from '../subbuf';
 import { advanceReader, readerEventOff } from './advance';
-import { hex, type ConsumedEvent } from './event';
+import type { ConsumedEvent } from './event';
 import {
 	C_EVENT,
 	C_PEEK,

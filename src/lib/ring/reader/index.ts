@@ -1,6 +1,5 @@
 // The readers of a per-CPU buffer. Export list only.
 export { advanceReader, consumeTo, unreadEntries } from './advance';
-export { hex } from './event';
 export type { ConsumedEvent } from './event';
 export { getReader, getReaderStepped } from './get-reader';
 export type { GetReaderResult } from './get-reader';

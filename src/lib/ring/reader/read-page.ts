@@ -6,7 +6,7 @@
  */
 import { BUF_PAGE_HDR_SIZE, RB_MISSED_EVENTS, RB_MISSED_STORED, RB_WRITE_MASK } from '../constants';
 import { K_READER, slotI } from '../context';
-import { decodeRecords } from '../format';
+import { decodeRecords, hex } from '../format';
 import {
 	D_ENTRIES,
 	D_READ,
@@ -22,7 +22,7 @@ import {
 import { descI, structF, structI, subbufOff, type Ring } from '../ring';
 import { commitSize, writeCommit, writeTimeStamp } from '../subbuf';
 import { advanceReader } from './advance';
-import { hex, type ConsumedEvent } from './event';
+import type { ConsumedEvent } from './event';
 import { RD_UNLOCK, RP_COPY, step, type ReaderExec, type ReaderStep } from './pc';
 import { callGetReaderPage } from './swap';
 

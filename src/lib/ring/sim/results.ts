@@ -13,7 +13,8 @@ import {
 	slotI
 } from '../context';
 import type { Errno } from '../errors';
-import { hex, pageEvents } from '../reader';
+import { hex } from '../format';
+import { pageEvents } from '../reader';
 import type { Ring } from '../ring';
 import { ERR_EAGAIN } from '../snapshot';
 import { WRITE_FAIL_MESSAGES } from '../writer';
