@@ -53,9 +53,9 @@ export function getReader(
 	cpu: number,
 	warn: (message: string) => void = ignore
 ): GetReaderResult {
-	const s = structOf(ring, 0, cpu);
+	const s = mappedStruct(ring, cpu);
+	if (s < 0) return 'ENODEV';
 	const SI = structI(ring, s);
-	if (!ring.i32[SI + S_MAPPED]) return 'ENODEV';
 	const rp = ring.i32[SI + S_READER_PAGE]!;
 	// The unusual cases go through the step machine: a reader_lock held by another reader (the
 	// stepped reader spins on it), a read index beyond the reader page's size (it warns).
@@ -63,7 +63,7 @@ export function getReader(
 		ring.i32[SI + S_READER_LOCK] !== 0 ||
 		ring.i32[descI(ring, s, rp) + D_READ]! > commitSize(ring, subbufOff(ring, s, rp))
 	)
-		return getReaderStepped(ring, cpu, warn);
+		return runStepped(ring, cpu, s, warn);
 	// The stepped ioctl runs in the first free slot and leaves it free and zeroed: this one needs
 	// no registers, so it only borrows that slot's number for the lock words.
 	const k = firstFreeSlot(ring);
@@ -87,6 +87,12 @@ function mapGetReader(ring: Ring, s: number, k: number, w: Warner): void {
 	w.warn('ring_buffer_map_get_reader: the reader page never settled');
 }
 
+/** CPU `cpu`'s buffer (buffer 0) when it is mapped, else -1: GET_READER needs a mapping. */
+function mappedStruct(ring: Ring, cpu: number): number {
+	const s = structOf(ring, 0, cpu);
+	return ring.i32[structI(ring, s) + S_MAPPED] ? s : -1;
+}
+
 /** The slot allocSlot would claim now, or -1 when all are in use. */
 function firstFreeSlot(ring: Ring): number {
 	for (let k = 0; k < MAX_SLOTS; k++)
@@ -100,8 +106,17 @@ export function getReaderStepped(
 	cpu: number,
 	warn: (message: string) => void = ignore
 ): GetReaderResult {
-	const s = structOf(ring, 0, cpu);
-	if (!ring.i32[structI(ring, s) + S_MAPPED]) return 'ENODEV';
+	const s = mappedStruct(ring, cpu);
+	return s < 0 ? 'ENODEV' : runStepped(ring, cpu, s, warn);
+}
+
+/** Steps the GET_READER of struct s (mapped) to its end; the slot is freed after. */
+function runStepped(
+	ring: Ring,
+	cpu: number,
+	s: number,
+	warn: (m: string) => void
+): GetReaderResult {
 	const setup = { state: SLOT_RUNNING, op: OP_GET_READER, cpu, ctx: CTX_USER, struct: s };
 	const k = claimSlot(ring, setup);
 	if (k < 0) return 'EBUSY';
