@@ -35,6 +35,7 @@ import { getReaderPage } from './swap';
 
 /** The default warning sink: drops them. */
 const ignore = (): void => {};
+const SILENT: Warner = { warn: ignore };
 
 /** What a GET_READER call ended with. */
 export type GetReaderResult = 'ok' | 'ENODEV' | 'EBUSY';
@@ -68,7 +69,7 @@ export function getReader(
 	// no registers, so it only borrows that slot's number for the lock words.
 	const k = firstFreeSlot(ring);
 	if (k < 0) return 'EBUSY';
-	const w: Warner = { warn };
+	const w: Warner = warn === ignore ? SILENT : { warn };
 	takeReaderLock(ring, s, k);
 	mapGetReader(ring, s, k, w);
 	updateMetaPage(ring, s);
