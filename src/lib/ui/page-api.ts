@@ -116,7 +116,7 @@ export function installPageApi(lab: Lab): void {
 			return structuredClone(lab.state);
 		},
 		idle: () => lab.idle(),
-		engine: () => Promise.resolve(lab.engineInfo()),
+		engine: () => Promise.resolve(engineInfo(lab)),
 		stateHex: async () => {
 			await lab.idle();
 			return Array.from(new Uint8Array(lab.ring.buf), (b) =>
@@ -124,5 +124,18 @@ export function installPageApi(lab: Lab): void {
 			).join('');
 		},
 		share: () => lab.share()
+	};
+}
+
+/** How this page reads the engine: for `window.ringlab.engine()` and the tests. */
+function engineInfo(lab: Lab): EngineInfo {
+	const c = lab.session.started;
+	return {
+		transport: lab.transport,
+		stateIsShared:
+			typeof SharedArrayBuffer === 'function' && c?.ring.buf instanceof SharedArrayBuffer,
+		replies: c?.replies ?? 0,
+		writer: lab.writer.mode,
+		written: lab.writer.total
 	};
 }
