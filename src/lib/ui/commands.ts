@@ -1,7 +1,7 @@
 // The lab's command builders: each control's scenario step (spec §2), the names the lab gives new
 // mappings and contexts, and which context Step runs. Pure: no state, no engine.
 import type { ContextInfo, Mapping, Scenario, Step, StepResult } from '$lib/ring';
-import type { MarkAt } from '$lib/ring/protocol';
+import type { MarkAt, TimelineView } from '$lib/ring/protocol';
 import type { LabSetup, SpawnSpec, WriterContext } from './lab-types';
 
 /** A write of `size` bytes from `ctx` on `cpu`; a burst when `repeat` > 1. */
@@ -52,6 +52,11 @@ export function nextRunnable(contexts: readonly ContextInfo[]): ContextInfo | un
 			(best, c) => (!best || c.depth >= best.depth ? c : best),
 			undefined
 		);
+}
+
+/** Whether Step has anything to do: nothing `hold`s it, and a kept future or a context can run. */
+export function canStep(t: TimelineView, hold: string | null): boolean {
+	return !hold && (t.position < t.length || t.contexts.some((c) => !c.blocked));
 }
 
 /** Why a step was refused, in the words the page shows. */

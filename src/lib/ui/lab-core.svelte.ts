@@ -7,7 +7,6 @@ import {
 	checkInvariants,
 	type ConsumerCursor,
 	type CpuState,
-	type Mapping,
 	type Ring,
 	type RingState,
 	type Scenario,
@@ -15,7 +14,7 @@ import {
 	type StepResult,
 	type Violation
 } from '$lib/ring';
-import type { TimelineCall } from '$lib/ring/protocol';
+import type { TimelineCall, TimelineView } from '$lib/ring/protocol';
 import { count } from '$lib/text/plural';
 import { moving, onMotion } from '$lib/viz/motion';
 import { ContinuousWriter } from './continuous-writer.svelte';
@@ -88,40 +87,14 @@ export class LabCore {
 		onMotion(() => this.status());
 	}
 
-	// What the parts publish, under the names the page and window.ringlab read.
-	/** null until the engine Worker has answered. */
+	/** The engine's state as last read out: null until the engine Worker has answered. */
 	get state(): RingState {
 		return this.sampler.state;
 	}
-	get rings(): readonly CpuState[] {
-		return this.sampler.rings;
-	}
-	get snapshotBuffer(): RingState | null {
-		return this.sampler.snapshotBuffer;
-	}
-	get maps(): Mapping[] {
-		return this.sampler.maps;
-	}
-	get meta() {
-		return this.sampler.meta;
-	}
-	get log() {
-		return this.eventLog.lines;
-	}
-	get timeline() {
+
+	/** Where the engine's timeline is: position, length, a freeze, the in-flight contexts. */
+	get timeline(): TimelineView {
 		return this.session.timeline;
-	}
-	get current() {
-		return this.session.current;
-	}
-	get marks() {
-		return this.session.marks;
-	}
-	get transport() {
-		return this.session.transport;
-	}
-	get error(): string {
-		return this.session.error;
 	}
 
 	/** The engine state as this thread sees it (a view of the shared buffer, or the last copy). */
@@ -185,7 +158,7 @@ export class LabCore {
 	/** A timeline call: adopts its view, the entry that led here and, when they changed, the marks. */
 	protected async timelineCall(call: TimelineCall): Promise<TimelineReply> {
 		const was = this.timeline.position;
-		const drawn = this.rings;
+		const drawn = this.sampler.rings;
 		const r = await this.session.call(call);
 		if (r.error)
 			this.outcome = {
@@ -260,7 +233,7 @@ export class LabCore {
 	}
 
 	protected status(): void {
-		if (this.error || this.violations.length) this.engine = 'error';
+		if (this.session.error || this.violations.length) this.engine = 'error';
 		else if (!this.state || this.session.arriving) this.engine = 'starting';
 		else
 			this.engine = this.session.busy || this.writer.running || moving() ? 'running' : 'idle';
@@ -283,7 +256,7 @@ export class LabCore {
 	 */
 	protected refresh(): void {
 		this.sample();
-		if (!this.writer.running || this.transport === 'copy')
+		if (!this.writer.running || this.session.transport === 'copy')
 			this.violations = checkInvariants(this.ring);
 		this.status();
 	}

@@ -131,7 +131,7 @@ export function installPageApi(lab: Lab): void {
 function engineInfo(lab: Lab): EngineInfo {
 	const c = lab.session.started;
 	return {
-		transport: lab.transport,
+		transport: lab.session.transport,
 		stateIsShared:
 			typeof SharedArrayBuffer === 'function' && c?.ring.buf instanceof SharedArrayBuffer,
 		replies: c?.replies ?? 0,

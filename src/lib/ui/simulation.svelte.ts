@@ -72,7 +72,7 @@ export class Lab extends LabCore {
 		return this.session.enqueue(async () => {
 			const nr = this.state.cpus[cpu]!.nrPages + 1;
 			const length = wholeMappingBytes(this.state.kernel, this.state.subbufSize, nr);
-			const as = cmd.freeMapName(this.maps, cpu);
+			const as = cmd.freeMapName(this.sampler.maps, cpu);
 			const res = await this.run('map', { op: 'map', cpu, as, length });
 			if (res.ok && !this.cursors[cpu]) this.cursors[cpu] = { id: -1, pos: 0 };
 		});
@@ -81,9 +81,9 @@ export class Lab extends LabCore {
 	unmap(): Promise<void> {
 		const cpu = this.cpu;
 		return this.session.enqueue(async () => {
-			const mine = this.maps.filter((m) => m.cpu === cpu);
+			const mine = this.sampler.maps.filter((m) => m.cpu === cpu);
 			await this.run('unmap', { op: 'unmap', map: mine.at(-1)?.name ?? `cpu${cpu}` });
-			if (!this.maps.some((m) => m.cpu === cpu)) this.cursors[cpu] = undefined;
+			if (!this.sampler.maps.some((m) => m.cpu === cpu)) this.cursors[cpu] = undefined;
 		});
 	}
 
@@ -97,7 +97,7 @@ export class Lab extends LabCore {
 			const m = this.mapOf(cpu);
 			const cursor = this.cursors[cpu];
 			if (!m || !cursor) return;
-			const handed = takeHandedEvents(this.ring, m, this.maps, cursor);
+			const handed = takeHandedEvents(this.ring, m, this.sampler.maps, cursor);
 			this.eventLog.events(cpu, handed.events, handed.missed);
 		});
 	}
@@ -140,7 +140,12 @@ export class Lab extends LabCore {
 			this.before = null;
 			const cpus = settings.allCpus ? this.state.cpus.map((c) => c.cpu) : [this.cpu];
 			const maxSize = maxEventData(this.state.subbufSize);
-			const refusal = this.writer.start(this.transport ?? 'copy', cpus, settings, maxSize);
+			const refusal = this.writer.start(
+				this.session.transport ?? 'copy',
+				cpus,
+				settings,
+				maxSize
+			);
 			this.outcome = refusal
 				? { control: 'writer', ok: false, errno: 'EINVAL', message: refusal, warnings: [] }
 				: null;
@@ -217,13 +222,6 @@ export class Lab extends LabCore {
 			.then(() => refusal);
 	}
 
-	/** Whether Step has anything to do: a kept future, or a context that can run. */
-	get canStep(): boolean {
-		const t = this.timeline;
-		if (this.hold) return false;
-		return t.position < t.length || t.contexts.some((c) => !c.blocked);
-	}
-
 	/** Runs `n` atomic steps of context `name` (refused while a context nested on it runs). */
 	stepContext(name: string, n = 1): Promise<string | null> {
 		let refusal: string | null = null;
@@ -294,6 +292,6 @@ export class Lab extends LabCore {
 
 	/** The first mapping of `cpu` that covers its meta page. */
 	mapOf(cpu: number): Mapping | undefined {
-		return this.maps.find((m) => m.cpu === cpu && m.pgoff === 0);
+		return this.sampler.maps.find((m) => m.cpu === cpu && m.pgoff === 0);
 	}
 }
