@@ -39,6 +39,7 @@ import {
 	decodeRecords,
 	deltaOf,
 	fixAbsTs,
+	hex,
 	isDataType,
 	recordLength,
 	timeRecordValue,
@@ -137,12 +138,6 @@ export const READER_STEPS: readonly (readonly [label: string, kernel: string])[]
 ];
 
 export const USECS_WAIT = 1000000;
-
-function hex(u8: Uint8Array, off: number, len: number): string {
-	let s = '';
-	for (let i = 0; i < len; i++) s += u8[off + i]!.toString(16).padStart(2, '0');
-	return s;
-}
 
 /** Byte offset of the reader's next record on the reader page. */
 function readerEventOff(ring: Ring, s: number): number {
@@ -624,5 +619,3 @@ export function pageEvents(page: Uint8Array): ConsumedEvent[] {
 	}
 	return out;
 }
-
-export { hex };

@@ -66,12 +66,12 @@ import { parseMeta } from './meta-page';
 import { readThroughMapping } from './user-space';
 import { ERR_EAGAIN, stepSwap, SW_DONE, SWAP_STEPS } from './snapshot';
 import { describeRing, type RingState } from './describe';
+import { hex } from './format';
 import {
 	pageEvents,
 	READER_STEPS,
 	RD_DONE,
 	stepReader,
-	hex,
 	type ConsumedEvent,
 	type ReaderExec
 } from './reader';

@@ -1,7 +1,8 @@
 // The lab's command builders: each control's scenario step (spec §2), the names the lab gives new
 // mappings and contexts, and which context Step runs. Pure: no state, no engine.
-import type { ContextInfo, Mapping, Scenario, Step, StepResult } from '$lib/ring';
-import type { MarkAt, TimelineView } from '$lib/ring/protocol';
+import type { ContextInfo, Mapping, Step, StepResult } from '$lib/ring';
+import type { Scenario } from '$lib/session';
+import type { MarkAt, TimelineView } from '$lib/worker/protocol';
 import type { LabSetup, SpawnSpec, WriterContext } from './lab-types';
 
 /** A write of `size` bytes from `ctx` on `cpu`; a burst when `repeat` > 1. */

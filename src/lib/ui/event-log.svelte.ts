@@ -1,6 +1,6 @@
 // The lab's log: what each action did, its refusals and warnings, and the events user space
 // read, as `cat trace_pipe` prints them. The newest LOG_LIMIT lines are kept.
-import { traceLines, type TraceEvent } from '$lib/viz/trace-pipe';
+import { traceLines, type TraceEvent } from '$lib/text/trace-pipe';
 import type { LogLine } from './lab-types';
 
 const LOG_LIMIT = 2000;

@@ -9,12 +9,12 @@ import {
 	type CpuState,
 	type Ring,
 	type RingState,
-	type Scenario,
 	type Step,
 	type StepResult,
 	type Violation
 } from '$lib/ring';
-import type { TimelineCall, TimelineView } from '$lib/ring/protocol';
+import type { TimelineCall, TimelineView } from '$lib/worker/protocol';
+import type { Scenario } from '$lib/session';
 import { count } from '$lib/text/plural';
 import { moving, onMotion } from '$lib/viz/motion';
 import { ContinuousWriter } from './continuous-writer.svelte';
@@ -29,7 +29,7 @@ import {
 	type LoadOutcome,
 	type Outcome
 } from './lab-types';
-import { describeStep, partial, resultText } from './step-text';
+import { describeStep, partial, resultText } from '$lib/text/step-text';
 
 export class LabCore {
 	setup: LabSetup = $state.raw(DEFAULT_SETUP);

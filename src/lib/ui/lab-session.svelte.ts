@@ -4,8 +4,8 @@
 // there, its interesting moments, and the CPU of every context seen on this machine).
 import { SvelteMap } from 'svelte/reactivity';
 import type { ConfigInput } from '$lib/ring';
-import type { TimelineEntry } from '$lib/ring/timeline';
-import type { MarkAt, Reply, TimelineCall, TimelineView, Transport } from '$lib/ring/protocol';
+import type { TimelineEntry } from '$lib/session';
+import type { MarkAt, Reply, TimelineCall, TimelineView, Transport } from '$lib/worker/protocol';
 import { EngineClient } from '$lib/worker/client';
 import { settled } from '$lib/viz/motion';
 

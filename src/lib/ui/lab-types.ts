@@ -2,7 +2,7 @@
 // log line, what loading a scenario did, and how the page sees the engine. Types and two pure
 // helpers only.
 import type { KernelVersion } from '$lib/ring';
-import type { Transport } from '$lib/ring/protocol';
+import type { Transport } from '$lib/worker/protocol';
 
 /** The controls whose refusals are shown next to them. */
 export type ControlId =

@@ -2,7 +2,8 @@
 // call returns a promise that settles once the engine Worker has answered and the page has drawn
 // the result.
 import type { RingState } from '$lib/ring';
-import type { TimelineView } from '$lib/ring/protocol';
+import { hex } from '$lib/text/hex';
+import type { TimelineView } from '$lib/worker/protocol';
 import {
 	backRefusal,
 	callText,
@@ -119,9 +120,7 @@ export function installPageApi(lab: Lab): void {
 		engine: () => Promise.resolve(engineInfo(lab)),
 		stateHex: async () => {
 			await lab.idle();
-			return Array.from(new Uint8Array(lab.ring.buf), (b) =>
-				b.toString(16).padStart(2, '0')
-			).join('');
+			return hex(new Uint8Array(lab.ring.buf));
 		},
 		share: () => lab.share()
 	};

@@ -2,7 +2,7 @@
 // before it is valid. Every edit is a pure function from a draft to a new one; the draft is
 // checked with the parser the CLI uses (parseScenario), whose FormatError names a JSON path.
 import { FormatError } from '$lib/ring/errors';
-import { parseScenario, type Scenario } from '$lib/ring/scenario';
+import { parseScenario, type Scenario } from '$lib/session';
 import { OP_NAMES, opFields, type OpName } from '$lib/ring/steps';
 
 /** A scenario document as edited: any JSON object; `steps` is read as a list of objects. */

@@ -8,16 +8,15 @@
 import {
 	FormatError,
 	maxEventData,
-	parseScenario,
 	subbufOrderOf,
 	takeHandedEvents,
 	type Mapping,
-	type Scenario,
 	type Step
 } from '$lib/ring';
+import { parseScenario, type Scenario } from '$lib/session';
 import { count } from '$lib/text/plural';
 import { wholeMappingBytes } from '$lib/viz/pgoff-strip';
-import type { TraceEvent } from '$lib/viz/trace-pipe';
+import type { TraceEvent } from '$lib/text/trace-pipe';
 import * as cmd from './commands';
 import type { WriterSettings } from './continuous-writer.svelte';
 import { LabCore } from './lab-core.svelte';

@@ -9,6 +9,7 @@ import {
 	type Ring,
 	type RingState
 } from '$lib/ring';
+import { hex } from '$lib/text/hex';
 
 /** The records of page `page` of `cpu`, from 0 to its commit ([] for a page `state` lacks). */
 export function subbufRecords(
@@ -38,9 +39,4 @@ export function payloadHex(
 	if (sub.timeStamp !== known.timeStamp || sub.commit !== known.commit) return null;
 	const bytes = recordPayload(sub.bytes, record);
 	return bytes && hex(bytes);
-}
-
-/** Bytes as lowercase hex, two digits each. */
-function hex(bytes: Uint8Array): string {
-	return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
 }

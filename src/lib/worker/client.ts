@@ -13,7 +13,7 @@ import {
 	type TimelineCall,
 	type TimelineView,
 	type Transport
-} from '../ring/protocol';
+} from './protocol';
 import type { ConfigInput } from '../ring/config';
 import type { Mapping } from '../ring/mapping';
 import type { StepResult } from '../ring/simulation';

@@ -4,12 +4,8 @@
  * SharedArrayBuffer itself (sent once, and again only when a resize re-lays it out), or, where the
  * page is not cross-origin isolated, as a copy of its bytes with every reply (the copying transport).
  */
-import type { ConfigInput } from './config';
-import type { Mapping } from './mapping';
-import type { MarkKind } from './marks';
-import type { ContextInfo, StepResult } from './simulation';
-import type { Step } from './steps';
-import type { Freeze, TimelineEntry, TimelineLoad } from './timeline';
+import type { ConfigInput, ContextInfo, Mapping, Step, StepResult } from '../ring';
+import type { Freeze, MarkKind, TimelineEntry, TimelineLoad } from '../session';
 
 export const PROTOCOL_VERSION = 1;
 

@@ -6,7 +6,8 @@
  * place; a re-layout (resize, sub-buffer order, snapshot allocation, or a seek across one) hands
  * the page the new one. With the copying transport every reply carries a copy of the state.
  */
-import { FormatError } from './errors';
+import { FormatError, runScenario, type Simulation } from '../ring';
+import { historyScenario, parseScenario, Timeline, type Scenario } from '../session';
 import {
 	PROTOCOL_VERSION,
 	type Command,
@@ -16,10 +17,6 @@ import {
 	type TimelineView,
 	type Transport
 } from './protocol';
-import { parseScenario, runScenario, type Scenario } from './scenario';
-import type { Simulation } from './simulation';
-import { Timeline } from './timeline';
-import { historyScenario } from './url-state';
 
 export class EngineHost {
 	private tl: Timeline | null = null;

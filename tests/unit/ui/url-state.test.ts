@@ -6,16 +6,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { parseScenario, Timeline } from '../../../src/lib/ring';
+import { historyScenario, parseScenario, restoreShared, Timeline } from '../../../src/lib/session';
 import {
 	base64urlDecode,
 	base64urlEncode,
 	decodeShareQuery,
-	encodeShareQuery,
-	historyScenario,
-	restoreShared
-} from '../../../src/lib/ring/url-state';
-import { randomStep } from './random-steps';
+	encodeShareQuery
+} from '../../../src/lib/ui/url-state';
+import { randomStep } from '../ring/random-steps';
 
 const bytes = (tl: Timeline) => Buffer.from(tl.sim.ring.buf.slice(0));
 const empty = (config: unknown = {}) => parseScenario({ ringlab: 1, config, steps: [] });

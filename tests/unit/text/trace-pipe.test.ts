@@ -5,7 +5,7 @@ import {
 	lostLine,
 	nsToSeconds,
 	traceLines
-} from '../../../src/lib/viz/trace-pipe';
+} from '../../../src/lib/text/trace-pipe';
 
 describe('traceLines(cpu, events, missed)', () => {
 	it('prints one trace_pipe line per event, with the time in seconds and 9 decimals', () => {

@@ -1,15 +1,11 @@
 /**
- * The page's URL (spec §4): `?scenario=<base64url of the scenario JSON>&at=N&embed=1&present=1`.
- * A learner's whole history travels as a scenario: the loaded scenario's steps that are still
- * whole, then every later timeline entry as a step, with runs of single context steps merged
- * into `{op: "step", ctx, n}` (the timeline expands them again), so (scenario, at) restores the
- * exact step. `at` is a timeline position. Parsing never throws: it says what is wrong.
+ * The page's URL (spec §4.2): `?scenario=<base64url of the scenario JSON>&at=N&embed=1&present=1`,
+ * or `?lesson=NAME&at=N`, with `panels=LIST` for an embedded lab. The page reads its query once,
+ * with `parsePageQuery`. The scenario it carries is the history (src/lib/session/history.ts);
+ * `at` is a timeline position. Parsing never throws: it says what is wrong.
  */
-import { DEFAULT_CONFIG, type RingConfig } from './config';
-import { FormatError } from './errors';
-import { parseScenario, type Scenario } from './scenario';
-import type { Step } from './steps';
-import { Timeline, type TimelineOptions } from './timeline';
+import { FormatError, type RingConfig } from '$lib/ring';
+import { compactConfig, parseScenario, type Scenario } from '$lib/session';
 
 /** What the URL carries. `at` null: no position given (show the end). */
 export interface SharedView {
@@ -97,78 +93,6 @@ export function base64urlDecode(code: string): string | null {
 	return fromUtf8(b);
 }
 
-// ---- scenario documents ---------------------------------------------------------------------
-
-/** The config fields that differ from the defaults (a shorter URL; parsing fills the rest). */
-export function compactConfig(config: RingConfig): Record<string, unknown> {
-	const out: Record<string, unknown> = {};
-	const d = DEFAULT_CONFIG as unknown as Record<string, unknown>;
-	for (const [k, v] of Object.entries(config))
-		if (JSON.stringify(v) !== JSON.stringify(d[k])) out[k] = v;
-	return out;
-}
-
-function isSingleStep(a: Step): a is Step & { op: 'step'; ctx: string } {
-	return a.op === 'step' && (a as { n?: number }).n === undefined;
-}
-
-/**
- * Actions as scenario steps, with each run of successful single steps of one context merged into
- * `{op: "step", ctx, n}`. A refused single step is kept alone: the timeline stops expanding a
- * merged run at a refusal, so merging across one would lose entries.
- */
-export function mergeStepRuns(
-	entries: readonly { action: Step; result: { ok: boolean } }[]
-): Step[] {
-	const out: Step[] = [];
-	for (let i = 0; i < entries.length;) {
-		const a = entries[i]!.action;
-		if (!isSingleStep(a) || !entries[i]!.result.ok) {
-			out.push(a);
-			i++;
-			continue;
-		}
-		let n = 1;
-		while (i + n < entries.length) {
-			const b = entries[i + n]!;
-			if (!isSingleStep(b.action) || b.action.ctx !== a.ctx || !b.result.ok) break;
-			n++;
-		}
-		out.push(n > 1 ? { op: 'step', ctx: a.ctx, n } : a);
-		i += n;
-	}
-	return out;
-}
-
-/**
- * A scenario document that replays `tl` exactly: the base scenario's steps whose entries are all
- * still in the timeline (`starts` from `Timeline.fromScenario`; `[0]` for an empty base), then
- * every later entry, merged, with the timeline's config. The base's title, description and (when no step of it was replaced)
- * its lesson are kept.
- */
-export function historyScenario(
-	base: Scenario,
-	starts: readonly number[],
-	tl: Timeline
-): Record<string, unknown> {
-	let kept = 0;
-	while (kept < base.steps.length) {
-		const end = starts[kept + 1];
-		if (end === undefined || end > tl.length) break;
-		if (end > starts[kept]! && tl.entry(end - 1)!.source !== kept) break;
-		kept++;
-	}
-	const rest: { action: Step; result: { ok: boolean } }[] = [];
-	for (let i = starts[kept] ?? tl.length; i < tl.length; i++) rest.push(tl.entry(i)!);
-	const doc: Record<string, unknown> = { ringlab: 1 };
-	if (base.title !== undefined) doc.title = base.title;
-	if (base.description !== undefined) doc.description = base.description;
-	doc.config = compactConfig(tl.config);
-	doc.steps = [...base.steps.slice(0, kept), ...mergeStepRuns(rest)];
-	if (base.lesson && kept === base.steps.length) doc.lesson = base.lesson;
-	return doc;
-}
-
 // ---- the query string ---------------------------------------------------------------------------
 
 /** `?scenario=...&at=N&embed=1&present=1` for a scenario document (parsed or not). */
@@ -219,7 +143,10 @@ function parseQuery(search: string): Map<string, string> {
  * its JSON path, a malformed `at`. Never throws.
  */
 export function decodeShareQuery(search: string): DecodeResult | null {
-	const params = parseQuery(search);
+	return decodeParams(parseQuery(search));
+}
+
+function decodeParams(params: Map<string, string>): DecodeResult | null {
 	const embed = flag(params, 'embed');
 	const present = flag(params, 'present');
 	const fail = (message: string): DecodeResult => ({ ok: false, message, embed, present });
@@ -245,30 +172,55 @@ export function decodeShareQuery(search: string): DecodeResult | null {
 	let at: number | null = null;
 	const rawAt = params.get('at');
 	if (rawAt !== undefined) {
-		if (!/^\d+$/.test(rawAt) || !Number.isSafeInteger(Number(rawAt)))
-			return fail(`"at" must be a step number (0 or more), not "${rawAt}"`);
+		if (!/^\d+$/.test(rawAt) || !Number.isSafeInteger(Number(rawAt))) return fail(badAt(rawAt));
 		at = Number(rawAt);
 	}
 	return { ok: true, scenario, at, embed, present };
 }
 
+function badAt(raw: string): string {
+	return `"at" must be a step number (0 or more), not "${raw}"`;
+}
+
+/** Everything the page's URL asks for (spec §4.2), from one parse of its query. */
+export interface PageQuery {
+	/** `lesson=NAME` (it wins over `scenario`); null when the URL names no lesson. */
+	lesson: string | null;
+	/** The lesson's `at` when it is a step number, else 0. */
+	lessonAt: number;
+	/** The scenario the URL carries (decodeShareQuery); null when it carries none or names a lesson. */
+	link: DecodeResult | null;
+	/** What is wrong with the URL, in the words of spec §4.2; '' when nothing is. */
+	error: string;
+	embed: boolean;
+	present: boolean;
+	/** `panels=LIST` as given (src/lib/ui/panels.ts reads it); null when absent. */
+	panels: string | null;
+}
+
 /**
- * Builds the timeline a decoded URL describes and moves to `at` (the end when not given).
- * Refuses, in plain words, an `at` past the end of the timeline.
+ * Parses the page's query string once. Without a scenario, `embed` and `present` are on for any
+ * value but `0`; with one, `false` also leaves them off (spec §4.2).
  */
-export function restoreShared(
-	view: SharedView,
-	opts: TimelineOptions = {}
-):
-	| { ok: true; timeline: Timeline & { starts: number[]; stopped: string | null } }
-	| { ok: false; message: string } {
-	const tl = Timeline.fromScenario(view.scenario, opts);
-	const at = view.at ?? tl.length;
-	if (at > tl.length)
-		return {
-			ok: false,
-			message: `"at" is ${at} but the scenario has only ${tl.length} steps (0..${tl.length})`
-		};
-	tl.seek(at);
-	return { ok: true, timeline: tl };
+export function parsePageQuery(search: string): PageQuery {
+	const params = parseQuery(search);
+	const lesson = params.get('lesson') ?? null;
+	const link = lesson === null ? decodeParams(params) : null;
+	const at = params.get('at') ?? null;
+	const atOk = at === null || /^\d+$/.test(at);
+	const on = (name: string) => params.has(name) && params.get(name) !== '0';
+	return {
+		lesson,
+		lessonAt: at !== null && atOk ? Number(at) : 0,
+		link,
+		error:
+			link && !link.ok
+				? link.message
+				: lesson !== null && at !== null && !atOk
+					? badAt(at)
+					: '',
+		embed: link?.embed ?? on('embed'),
+		present: link?.present ?? on('present'),
+		panels: params.get('panels') ?? null
+	};
 }

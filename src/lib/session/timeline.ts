@@ -7,13 +7,21 @@
  * a history switch) freezes the timeline there, with a plain-words explanation. (config, actions)
  * replays identically, so the actions are all a URL needs to carry.
  */
-import { validateConfig, type ConfigInput, type RingConfig } from './config';
+import {
+	checkInvariants,
+	Simulation,
+	validateConfig,
+	type Checkpoint,
+	type ConfigInput,
+	type RingConfig,
+	type Scenario,
+	type Step,
+	type StepRecord,
+	type StepResult,
+	type Violation
+} from '../ring';
 import { explainViolations } from './explain';
-import { checkInvariants, type Violation } from './invariants';
 import { marksBetween, probe, type Mark, type MarkKind } from './marks';
-import type { Scenario } from './scenario';
-import { Simulation, type Checkpoint, type StepRecord, type StepResult } from './simulation';
-import type { Step } from './steps';
 
 export interface TimelineEntry {
 	/** The action as applied (no `expect`); `{op: 'step', ctx}` for one atomic step. */

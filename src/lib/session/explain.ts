@@ -3,7 +3,7 @@
  * shows instead (the engine's message), and what it means for the data. Built on the messages of
  * invariants.ts; the page shows this when a timeline freezes on the step that broke one.
  */
-import type { Violation } from './invariants';
+import type { Violation } from '../ring';
 
 /** What each invariant promises, as a learner would say it. */
 export const INVARIANT_RULES: Record<string, { rule: string; consequence: string }> = {

@@ -1,6 +1,7 @@
-// Text rendering of consumed events in trace_pipe style, as the CLI prints them: one line per
-// event, and `CPU:N [LOST M EVENTS]` before the first event after a loss (kernel:
-// print_trace_line; "[LOST EVENTS]" when the count is unknown).
+// Consumed events as trace_pipe lines, written once for the CLI (`ringlab run`, spec §3) and the
+// page's event log: one line per event, and `CPU:N [LOST M EVENTS]` before the first event after a
+// loss (kernel: print_trace_line; "[LOST EVENTS]" when the count is unknown). The kernel prints
+// every byte of a raw event, and so does the CLI; the page's log elides long payloads.
 
 /** One event as the engine's consume / readPage results give it. */
 export interface TraceEvent {
@@ -25,24 +26,36 @@ export function lostLine(cpu: number, count: number): string {
 	return count < 0 ? `CPU:${cpu} [LOST EVENTS]` : `CPU:${cpu} [LOST ${count} EVENTS]`;
 }
 
-/** One event line: task, CPU, flags, time stamp, size and payload (long payloads elided). */
-export function eventLine(cpu: number, e: Pick<TraceEvent, 'ts' | 'payload'>): string {
+/**
+ * One event line: task, CPU, flags, time stamp, size and payload, elided after `shownBytes`
+ * (`Infinity` prints every byte, as the CLI does).
+ */
+export function eventLine(
+	cpu: number,
+	e: Pick<TraceEvent, 'ts' | 'payload'>,
+	shownBytes = PAYLOAD_SHOWN
+): string {
 	const bytes = e.payload.length / 2;
-	const shown = bytes > PAYLOAD_SHOWN ? `${e.payload.slice(0, 2 * PAYLOAD_SHOWN)}…` : e.payload;
+	const shown = bytes > shownBytes ? `${e.payload.slice(0, 2 * shownBytes)}…` : e.payload;
 	const cpuField = String(cpu).padStart(3, '0');
 	return `  ringlab-0 [${cpuField}] ..... ${nsToSeconds(e.ts)}: ${bytes} bytes ${shown}`;
 }
 
 /**
  * The lines for a batch of events read from `cpu`: `missed` (a page read's count, 0 if none)
- * comes first, then each event preceded by its own loss line.
+ * comes first, then each event preceded by its own loss line; payloads as in `eventLine`.
  */
-export function traceLines(cpu: number, events: readonly TraceEvent[], missed = 0): string[] {
+export function traceLines(
+	cpu: number,
+	events: readonly TraceEvent[],
+	missed = 0,
+	shownBytes = PAYLOAD_SHOWN
+): string[] {
 	const out: string[] = [];
 	if (missed) out.push(lostLine(cpu, missed));
 	for (const e of events) {
 		if (e.lost) out.push(lostLine(cpu, e.lost));
-		out.push(eventLine(cpu, e));
+		out.push(eventLine(cpu, e, shownBytes));
 	}
 	return out;
 }

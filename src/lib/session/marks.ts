@@ -5,8 +5,8 @@
  * (a CPU's live buffer changed struct), a warning, a broken invariant. A probe is a few numbers per
  * per-CPU struct, cheap enough to take after every atomic step.
  */
-import { RB_PAGE_HEAD, RB_PAGE_UPDATE } from './constants';
-import type { Violation } from './invariants';
+import type { Ring, Violation, Warning } from '../ring';
+import { RB_PAGE_HEAD, RB_PAGE_UPDATE } from '../ring/constants';
 import {
 	S_COMMIT_PAGE,
 	S_CPU,
@@ -16,10 +16,9 @@ import {
 	SF_COMMIT_OVERRUN,
 	SF_DROPPED_EVENTS,
 	SF_OVERRUN
-} from './layout';
-import { linkFlags, nextPage } from './page-ring';
-import { bufferTableIndex, structF, structI, type Ring } from './ring';
-import type { Warning } from './simulation';
+} from '../ring/layout';
+import { linkFlags, nextPage } from '../ring/page-ring';
+import { bufferTableIndex, structF, structI } from '../ring/ring';
 
 export const MARK_KINDS = [
 	'reader-swap',

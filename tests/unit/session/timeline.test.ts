@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { parseScenario } from '../../../src/lib/ring';
-import { Timeline } from '../../../src/lib/ring/timeline';
-import { randomStep } from './random-steps';
+import { parseScenario } from '../../../src/lib/session';
+import { Timeline } from '../../../src/lib/session/timeline';
+import { randomStep } from '../ring/random-steps';
 
 const bytes = (tl: Timeline) => new Uint8Array(tl.sim.ring.buf.slice(0));
 const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && Buffer.compare(a, b) === 0;

@@ -5,8 +5,7 @@
  * choice is a predicate on that step's result and on the described ring state after it, written
  * like `expect`; which choice is right is decided by running the engine, never stored.
  */
-import { FormatError } from './errors';
-import { checkExpectShape } from './expect';
+import { checkExpectShape, FormatError } from '../ring';
 
 export interface Narration {
 	/** Shown once scenario step `step` has run. */

@@ -2,8 +2,8 @@
 // SharedArrayBuffer once and again only after a re-layout; the copying transport sends the bytes
 // with every reply; bad commands get an error reply, never an exception.
 import { describe, expect, test } from 'vitest';
-import { EngineHost } from '../../../src/lib/ring/host';
-import { PROTOCOL_VERSION, type Reply, type TimelineCall } from '../../../src/lib/ring/protocol';
+import { EngineHost } from '../../../src/lib/worker/host';
+import { PROTOCOL_VERSION, type Reply, type TimelineCall } from '../../../src/lib/worker/protocol';
 
 const init = (transport: 'shared' | 'copy') =>
 	({
