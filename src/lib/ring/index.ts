@@ -27,6 +27,15 @@ export { decodeRecords } from './format';
 export type { DecodedRecord } from './format';
 export { structOf, createRing, wrapRing } from './ring';
 export type { Ring } from './ring';
+export {
+	maxEventData,
+	pagesPerSubbuf,
+	recordPayload,
+	subbufCapacity,
+	subbufOrderOf,
+	subbufView
+} from './geometry';
+export type { SubbufView } from './geometry';
 export type { Mapping, VmaPage } from './mapping';
 export type { MetaFields } from './meta-page';
 export { parseSubbuf, readMetaPage, takeHandedEvents } from './user-space';
