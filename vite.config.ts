@@ -92,7 +92,7 @@ export default defineConfig({
 	// The capture page's bundled samples are the kernel captures the tests use. The build emits
 	// them as assets; `vite dev` serves files only from the folders it allows (SvelteKit adds
 	// src/ and node_modules/ to this list), so the samples' folder is allowed too.
-	server: { fs: { allow: ['tests/kernel/captures'] } },
+	server: { fs: { allow: ['tests/kernel/captures', 'tests/fixtures/tracedat'] } },
 	// SvelteKit's adapter step always runs long enough to trigger Rolldown's timing report.
 	build: { rolldownOptions: { checks: { bundlerTimings: false } } },
 	test: {

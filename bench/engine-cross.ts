@@ -5,7 +5,7 @@
  * of the handed-over sub-buffer in place (MappedConsumer). Checks read + lost = written, exactly;
  * reports the events written per second and the share the reader received.
  */
-import { getReader } from '../src/lib/ring/fast-read.ts';
+import { getReader } from '../src/lib/ring/reader/get-reader.ts';
 import { Simulation } from '../src/lib/ring/index.ts';
 import { MappedConsumer } from '../src/lib/ring/mapped-consumer.ts';
 import {

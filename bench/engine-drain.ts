@@ -5,7 +5,7 @@
  * does at 21-24 M ev/s here (perf.md). The full state is restored before each pass, untimed.
  */
 import { writeBurst } from '../src/lib/ring/writer/index.ts';
-import { getReader } from '../src/lib/ring/fast-read.ts';
+import { getReader } from '../src/lib/ring/reader/get-reader.ts';
 import { Simulation } from '../src/lib/ring/index.ts';
 import { MappedConsumer } from '../src/lib/ring/mapped-consumer.ts';
 import type { Scenario } from './harness.ts';

@@ -5,24 +5,15 @@
  * 8 CPUs of 64 sub-buffers while the continuous writer runs. Prints figures and goals; never fails.
  * Env: BENCH_PAGE_RUNS (5 loads), BENCH_PAGE_FRAMES (300 frames), BENCH_NO_BUILD=1 (reuse build).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser, type Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
+import { launchChromium, startPreview } from './preview';
 import { READOUT_MS, ringsPerFrame } from '../src/lib/ui/cadence';
 
 const PORT = 4183;
 const URL_ROOT = `http://localhost:${PORT}/`;
 const RUNS = Number(process.env.BENCH_PAGE_RUNS ?? 5);
 const FRAMES = Number(process.env.BENCH_PAGE_FRAMES ?? 300);
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARGS = [
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--no-first-run',
-	'--disable-sync',
-	'--disable-quic'
-];
 
 const median = (xs: number[]) => quantile(xs, 0.5);
 function quantile(xs: number[], q: number): number {
@@ -31,30 +22,6 @@ function quantile(xs: number[], q: number): number {
 }
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
-
-async function startPreview(): Promise<ChildProcess> {
-	if (!process.env.BENCH_NO_BUILD || !existsSync('.svelte-kit/output')) {
-		const b = spawnSync('node_modules/.bin/vite', ['build'], { stdio: 'ignore' });
-		if (b.status !== 0) throw new Error('vite build failed');
-	}
-	const server = spawn(
-		'node_modules/.bin/vite',
-		['preview', '--port', String(PORT), '--strictPort'],
-		{ stdio: 'ignore' }
-	);
-	for (let i = 0; i < 100; i++) {
-		if (
-			await fetch(URL_ROOT).then(
-				(r) => r.ok,
-				() => false
-			)
-		)
-			return server;
-		await new Promise((r) => setTimeout(r, 100));
-	}
-	server.kill();
-	throw new Error(`the preview server did not answer on ${URL_ROOT}`);
-}
 
 /** One first load in a fresh context: ms to the lab's `ringlab-ready` mark, and the scripts' gzip bytes. */
 async function firstLoad(
@@ -141,11 +108,8 @@ async function writerFrames(
 	return { ...t, written: info.written, mode: info.writer };
 }
 
-const server = await startPreview();
-const browser = await chromium.launch({
-	executablePath: existsSync(CHROMIUM) ? CHROMIUM : undefined,
-	args: ARGS
-});
+const server = await startPreview(PORT);
+const browser = await launchChromium();
 try {
 	const loads = [];
 	for (let i = 0; i < RUNS; i++) loads.push(await firstLoad(browser));

@@ -5,7 +5,7 @@
  * median and p95 seek in ms, and what the checkpoints hold. Env: BENCH_SEEK_STEPS (100000),
  * BENCH_SEEKS (200).
  */
-import { Timeline } from '../src/lib/ring/timeline.ts';
+import { Timeline } from '../src/lib/session/timeline.ts';
 
 /** A deterministic pseudo-random sequence (xorshift32), so every run builds the same history. */
 function rng(seed: number): () => number {

@@ -23,6 +23,10 @@ fi
 if ! pkg-config --exists libtraceevent >/dev/null 2>&1; then
 	apt_packages+=(libtraceevent-dev pkg-config gcc)
 fi
+# trace-cmd reads the trace.dat files ringlab writes (tests/unit/tracedat).
+if ! command -v trace-cmd >/dev/null 2>&1; then
+	apt_packages+=(trace-cmd)
+fi
 if ((${#apt_packages[@]} > 0)); then
 	if [[ $(id -u) -eq 0 ]]; then
 		say "installing ${apt_packages[*]} (apt)"

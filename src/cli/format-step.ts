@@ -1,49 +1,28 @@
 /**
  * How the CLI prints a step and its result: one line per step, events in trace_pipe style
- * ("CPU:0 [LOST 3 EVENTS]" before the first event after a loss).
+ * ("CPU:0 [LOST 3 EVENTS]" before the first event after a loss), every payload byte shown.
+ * The words are src/lib/text's, which the page uses too.
  */
 import type { StepOutcome } from '../lib/ring';
-
-function nsToSec(ns: number): string {
-	const s = Math.floor(ns / 1e9);
-	const frac = String(ns % 1e9).padStart(9, '0');
-	return `${s}.${frac}`;
-}
-
-function describeStep(step: Record<string, unknown>): string {
-	const { op, expect: _e, ...rest } = step;
-	void _e;
-	const args = Object.entries(rest)
-		.map(
-			([k, v]) =>
-				`${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v as string | number | boolean)}`
-		)
-		.join(' ');
-	return args ? `${String(op)} ${args}` : String(op);
-}
+import { describeStep, resultFields } from '../lib/text/step-text';
+import { traceLines, type TraceEvent } from '../lib/text/trace-pipe';
 
 const SHOWN = ['ts', 'len', 'written', 'dropped', 'now', 'subbufs', 'missed', 'done', 'ctx'];
 
 export function formatOutcome(o: StepOutcome): string[] {
 	const r = o.result;
 	const lines: string[] = [];
-	const head = `[${o.index}] ${describeStep(o.step as unknown as Record<string, unknown>)}`;
+	const head = `[${o.index}] ${describeStep(o.step)}`;
 	if (!r.ok) lines.push(`${head} -> ${r.errno}: ${r.message}`);
 	else {
-		const extra = SHOWN.filter((k) => r[k] !== undefined).map((k) => `${k}=${String(r[k])}`);
+		const extra = resultFields(r, SHOWN);
 		lines.push(`${head} -> ok${extra.length ? ' ' + extra.join(' ') : ''}`);
 	}
 	const cpu = (o.step as { cpu?: number }).cpu ?? 0;
 	const events = (r.events ?? (r.result as { events?: unknown })?.events) as
-		{ ts: number; payload: string; lost: number }[] | undefined;
-	if (typeof r.missed === 'number' && r.missed)
-		lines.push(`CPU:${cpu} [LOST ${r.missed} EVENTS]`);
-	for (const e of events ?? []) {
-		if (e.lost) lines.push(`CPU:${cpu} [LOST ${e.lost} EVENTS]`);
-		lines.push(
-			`  ringlab-0 [${String(cpu).padStart(3, '0')}] ..... ${nsToSec(e.ts)}: ${e.payload.length / 2} bytes ${e.payload}`
-		);
-	}
+		TraceEvent[] | undefined;
+	const missed = typeof r.missed === 'number' ? r.missed : 0;
+	lines.push(...traceLines(cpu, events ?? [], missed, Infinity));
 	for (const s of (r.steps as
 		{ ctx: string; label: string; kernel: string; note: string }[] | undefined) ?? [])
 		lines.push(`    ${s.ctx}: ${s.label} (${s.kernel}) ${s.note}`);

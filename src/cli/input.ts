@@ -5,9 +5,10 @@
  * InputError, with a plain reason (the CLI exits 2).
  */
 import { closeSync, openSync, readSync } from 'node:fs';
+import { MAX_SCENARIO_BYTES } from '../lib/ring/input-bounds';
 
-/** The largest scenario file read (the shipped ones are under 20 KiB). */
-export const MAX_SCENARIO_BYTES = 16 * 1024 * 1024;
+/** The largest scenario file read (the shipped ones are under 20 KiB); the page has the same bound. */
+export { MAX_SCENARIO_BYTES };
 
 export class InputError extends Error {}
 

@@ -9,7 +9,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FormatError, parseScenario } from '../lib/ring';
+import { FormatError } from '../lib/ring';
+import { parseScenario } from '../lib/session';
 import { parseMeta } from '../lib/ring/meta-page';
 import { compareWithEngine, formatDifference } from '../kernel/compare';
 import {

@@ -6,13 +6,15 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FormatError, parseScenario, runScenario, type Simulation } from '../lib/ring';
+import { FormatError, runScenario, type Simulation } from '../lib/ring';
+import { parseScenario } from '../lib/session';
 import { formatOutcome } from './format-step';
 import { readInput } from './input';
 import { makeDir } from './out-dir';
 import { kernelMain } from './kernel';
+import { drainedSubbufSize, drainSubbufs, encodeTraceDat } from '../lib/tracedat';
 
-const USAGE = `usage: ringlab run FILE|- [--json] [--raw-dir DIR]
+const USAGE = `usage: ringlab run FILE|- [--json] [--raw-dir DIR] [--trace-dat OUT.dat]
        ringlab kernel run|diff FILE|- [--json] [--out DIR] [--compare]`;
 
 /** `ringlab ...`: `run` answers at once, `kernel` returns a promise of its exit code. */
@@ -49,18 +51,25 @@ export function main(
 	let file: string | undefined;
 	let json = false;
 	let rawDir: string | undefined;
+	let traceDat: string | undefined;
 	for (let i = 0; i < rest.length; i++) {
 		const a = rest[i]!;
 		if (a === '--json') json = true;
 		else if (a === '--raw-dir') rawDir = rest[++i];
 		else if (a.startsWith('--raw-dir=')) rawDir = a.slice('--raw-dir='.length);
+		else if (a === '--trace-dat') traceDat = rest[++i];
+		else if (a.startsWith('--trace-dat=')) traceDat = a.slice('--trace-dat='.length);
 		else if (!file) file = a;
 		else {
 			err(`ringlab: unexpected argument ${a}\n${USAGE}`);
 			return 2;
 		}
 	}
-	if (!file || (rest.includes('--raw-dir') && !rawDir)) {
+	if (
+		!file ||
+		(rest.includes('--raw-dir') && !rawDir) ||
+		(rest.includes('--trace-dat') && !traceDat)
+	) {
 		err(USAGE);
 		return 2;
 	}
@@ -114,9 +123,23 @@ export function main(
 						.join(', ')
 			);
 	}
-	if (rawDir) {
-		for (let c = 0; c < run.sim.config.cpus; c++)
-			writeFileSync(join(rawDir, `cpu${c}.raw`), drainRaw(run.sim, c));
+	if (rawDir || traceDat) {
+		// One drain serves both: reading consumes.
+		const cpus = Array.from({ length: run.sim.config.cpus }, (_, c) =>
+			drainSubbufs(run.sim, c)
+		);
+		if (rawDir)
+			for (const [c, pages] of cpus.entries())
+				writeFileSync(join(rawDir, `cpu${c}.raw`), Buffer.concat(pages));
+		if (traceDat) {
+			const subbufSize = drainedSubbufSize(run.sim, cpus);
+			try {
+				writeFileSync(traceDat, encodeTraceDat({ subbufSize, cpus }));
+			} catch (e) {
+				err(`ringlab: --trace-dat: cannot write ${traceDat}: ${(e as Error).message}`);
+				return 2;
+			}
+		}
 	}
 	if (!run.ok) {
 		err(`ringlab: ${run.failure}`);

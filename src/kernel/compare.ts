@@ -7,6 +7,7 @@
  */
 import { Simulation, type RingConfig, type StepResult } from '../lib/ring';
 import { mappedBytes } from '../lib/ring/mapping';
+import { BUF_PAGE_HDR_SIZE, META_STRUCT_LEN } from '../lib/ring/constants';
 import { META } from '../lib/ring/meta-page';
 import { readerSubbuf } from '../lib/ring/user-space';
 import {
@@ -21,7 +22,7 @@ import {
 	word
 } from './fields';
 import { MARKER_MAX_WRITE, type KernelRecord, type KernelStats, type KernelStep } from './record';
-import { timeWrites } from './timing';
+import { timeWrites, type Timed } from './timing';
 
 export { dataEnd, maskLeftovers, pageField, statsFromCounters } from './fields';
 export { timeWrites } from './timing';
@@ -62,78 +63,78 @@ function kernelErrnoAsEngine(op: string, errno: string | undefined): string | un
  * `config` is the scenario's; the engine runs it with the live kernel's mapping layout (6.12).
  */
 export function compareWithEngine(rec: KernelRecord, config: RingConfig): DiffResult {
-	const { timed, estimated } = timeWrites(rec);
-	const sim = new Simulation({ ...config, kernel: '6.12', clock: { startNs: 0, stepNs: 0 } });
-	const diffs: Difference[] = [];
-	let engineSteps = 0;
-	let markerRefused = 0;
-	let wi = 0;
+	const replay = new EngineReplay(rec, config);
+	for (const st of rec.steps) {
+		replay.replay(st);
+		if (replay.diverged) break;
+		replay.compareWarnings(st);
+		replay.compareStats(st);
+		replay.compareMeta(st);
+	}
+	return replay.result();
+}
+
+/** The engine replaying one kernel record, and the differences found so far. */
+class EngineReplay {
+	private readonly sim: Simulation;
+	private readonly timed: Timed[];
+	private readonly estimated: number;
+	private readonly diffs: Difference[] = [];
+	private engineSteps = 0;
+	private markerRefused = 0;
+	/** Index of the next kernel write in `timed`. */
+	private wi = 0;
 	/** The engine's warnings during the kernel step being replayed. */
-	let stepWarnings: string[] = [];
-	const apply = (step: Record<string, unknown>): StepResult => {
-		engineSteps++;
-		const r = sim.apply(step);
-		for (const w of r.warnings) stepWarnings.push(w.message);
-		return r;
-	};
-	const add = (d: Difference) => diffs.push(d);
+	private stepWarnings: string[] = [];
 	/**
 	 * Set when the kernel refused a step the engine accepted, or the reverse: from there on the
 	 * two sides hold different states, so the comparison reports that step and stops.
 	 */
-	let diverged = false;
-	const diverge = (d: Difference) => {
-		add(d);
-		diverged = true;
-	};
-	const seenPages = new Map<number, number>();
-	// Left-over bytes (see maskLeftovers) are not compared: they are what the page held before,
-	// which depends on the reader's spare pages (one per open trace_pipe_raw file, swapped into
-	// the ring by every whole-page read and zeroed past their commit when handed out) and on
-	// events the kernel never showed, whose times are estimates. Neither is ring-buffer state.
-	const shortest = new Map<string, number>();
-	for (const t of timed) {
-		const key = `${t.w.cpu}:${t.w.data.slice(0, 8)}`;
-		const len = 8 + t.w.data.length / 2;
-		shortest.set(key, Math.min(len, shortest.get(key) ?? len));
+	diverged = false;
+	/** Sub-buffers read so far, by CPU (to name "read n of CPU c"). */
+	private readonly seenPages = new Map<number, number>();
+	/** Shortest write by CPU and first payload word (see maskLeftovers). */
+	private readonly shortest: Map<string, number>;
+
+	constructor(
+		private readonly rec: KernelRecord,
+		config: RingConfig
+	) {
+		const { timed, estimated } = timeWrites(rec);
+		this.timed = timed;
+		this.estimated = estimated;
+		this.sim = new Simulation({ ...config, kernel: '6.12', clock: { startNs: 0, stepNs: 0 } });
+		this.shortest = shortestWrites(timed);
 	}
-	const comparePage = (
-		st: KernelStep,
-		cpu: number,
-		what: string,
-		kRaw: Buffer,
-		eRaw: Buffer,
-		mapped: boolean
-	) => {
-		const written = (p: Buffer) =>
-			p.length >= 12
-				? shortest.get(`${cpu}:${p.subarray(8, 12).toString('hex')}`)
-				: undefined;
-		const k = maskLeftovers(kRaw, mapped, written);
-		const e = maskLeftovers(eRaw, mapped, written, kRaw);
-		const off = firstByteDiff(k, e);
-		if (off < 0) return;
-		const f = pageField(k, off);
-		const n = off < 16 ? 8 : 4;
-		const o = off < 16 ? off & ~7 : off & ~3;
-		add({
-			step: st.index,
-			op: st.op,
-			what,
-			offset: off,
-			field: f.field,
-			kernel: word(k, o, n),
-			engine: word(e, o, n),
-			mirrors: f.mirrors
-		});
-	};
-	for (const st of rec.steps) {
-		stepWarnings = [];
+
+	result(): DiffResult {
+		const { diffs: differences, estimated, engineSteps, markerRefused } = this;
+		return { differences, estimated, engineSteps, markerRefused };
+	}
+
+	private apply(step: Record<string, unknown>): StepResult {
+		this.engineSteps++;
+		const r = this.sim.apply(step);
+		for (const w of r.warnings) this.stepWarnings.push(w.message);
+		return r;
+	}
+
+	private add(d: Difference): void {
+		this.diffs.push(d);
+	}
+
+	private diverge(d: Difference): void {
+		this.add(d);
+		this.diverged = true;
+	}
+
+	/** Replays one kernel step; an engine that throws is a difference, never a crash. */
+	replay(st: KernelStep): void {
+		this.stepWarnings = [];
 		try {
-			replayStep(st);
+			this.replayStep(st);
 		} catch (e) {
-			// The engine could not replay what the kernel did: a difference, never a crash.
-			diverge({
+			this.diverge({
 				step: st.index,
 				op: st.op,
 				what: 'replay',
@@ -143,176 +144,205 @@ export function compareWithEngine(rec: KernelRecord, config: RingConfig): DiffRe
 				mirrors: `the engine's "${st.op}"`
 			});
 		}
-		if (diverged) break;
-		compareWarnings(st);
-		compareState(st);
 	}
-	return { differences: diffs, estimated, engineSteps, markerRefused };
 
-	function replayStep(st: KernelStep): void {
-		const readPages = (cpu: number, pages: { cpu: number; hex: string }[], empty: boolean) => {
-			for (const p of pages) {
-				if (p.cpu !== cpu) continue;
-				const n = (seenPages.get(cpu) ?? 0) + 1;
-				seenPages.set(cpu, n);
-				const r = apply({ op: 'readPage', cpu });
-				const k = Buffer.from(p.hex, 'hex');
-				if (typeof r.page !== 'string') {
-					add({
-						step: st.index,
-						op: st.op,
-						what: `read ${n} of CPU ${cpu}`,
-						field: 'sub-buffer',
-						kernel: `${k.length} bytes`,
-						engine: 'nothing to read',
-						mirrors: 'ring_buffer_read_page / rb_get_reader_page'
-					});
-					continue;
-				}
-				comparePage(
-					st,
-					cpu,
-					`read ${n} of CPU ${cpu} (trace_pipe_raw)`,
-					k,
-					Buffer.from(r.page, 'hex'),
-					false
-				);
-			}
-			if (empty) {
-				const r = apply({ op: 'readPage', cpu });
-				if (typeof r.page === 'string')
-					add({
-						step: st.index,
-						op: st.op,
-						what: `read of CPU ${cpu}`,
-						field: 'sub-buffer',
-						kernel: 'nothing to read (EAGAIN)',
-						engine: `a page with commit ${Buffer.from(r.page, 'hex').readUInt32LE(8)}`,
-						mirrors: 'ring_buffer_read_page / rb_get_reader_page (empty test)'
-					});
-			}
-		};
+	private replayStep(st: KernelStep): void {
 		switch (st.op) {
 			case 'write':
-				for (const w of st.writes ?? []) {
-					const t = timed[wi++]!;
-					const len = w.data.length / 2;
-					if (
-						w.errno === 'EINVAL' &&
-						len > MARKER_MAX_WRITE &&
-						len + 8 <= sim.ring.L.capacity - 8
-					) {
-						markerRefused++; // tracefs refused it; the ring buffer would have taken it
-						continue;
-					}
-					const r = apply({
-						op: 'write',
-						cpu: w.cpu,
-						at: t.ts,
-						payload: t.payload!.toString('hex')
-					});
-					const want = w.ok ? undefined : kernelErrnoAsEngine('write', w.errno);
-					const got = r.ok ? undefined : r.errno;
-					if (want !== got) {
-						diverge({
-							step: st.index,
-							op: 'write',
-							what: `write ${wi}`,
-							field: 'errno',
-							kernel: w.errno ?? 'ok',
-							engine: got ?? 'ok',
-							mirrors: r.message ?? 'rb_move_tail / ring_buffer_lock_reserve'
-						});
-						break;
-					}
-				}
-				break;
+				return this.replayWrites(st);
+			case 'drain':
+				for (let c = 0; c < this.rec.cpus; c++) this.readPages(st, c, true);
+				return;
 			case 'consume':
 			case 'readPage':
-			case 'drain': {
-				if (st.op === 'drain')
-					for (let c = 0; c < rec.cpus; c++) readPages(c, st.pages ?? [], true);
-				else readPages(st.cpu ?? 0, st.pages ?? [], st.empty === true);
-				break;
-			}
+				return this.readPages(st, st.cpu ?? 0, st.empty === true);
 			default:
-				replayOther(st);
+				return this.replayOther(st);
 		}
 	}
 
-	function replayOther(st: KernelStep): void {
-		const raw = scenarioStep(rec, st);
-		if (!raw) return;
-		const r0 = (() => {
-			if (raw.op === 'unmap' && st.observer?.action === 'unmap') {
-				const name = `__observer${st.observer.cpu}`;
-				apply({ op: 'unmap', map: name });
-			}
-			return apply(raw);
-		})();
-		if (raw.op === 'map' && st.observer?.action === 'map')
-			apply({
-				op: 'map',
-				cpu: st.observer.cpu,
-				as: `__observer${st.observer.cpu}`,
-				length: st.observer.length
+	/** Compares the kernel's sub-buffer with the engine's, left-over bytes masked. */
+	private comparePage(
+		st: KernelStep,
+		cpu: number,
+		what: string,
+		kRaw: Buffer,
+		eRaw: Buffer,
+		mapped: boolean
+	): void {
+		const written = (p: Buffer) =>
+			p.length >= 12
+				? this.shortest.get(`${cpu}:${p.subarray(8, 12).toString('hex')}`)
+				: undefined;
+		const k = maskLeftovers(kRaw, mapped, written);
+		const e = maskLeftovers(eRaw, mapped, written, kRaw);
+		const off = firstByteDiff(k, e);
+		if (off < 0) return;
+		const f = pageField(k, off);
+		const n = off < BUF_PAGE_HDR_SIZE ? 8 : 4;
+		const o = off < BUF_PAGE_HDR_SIZE ? off & ~7 : off & ~3;
+		this.add({
+			step: st.index,
+			op: st.op,
+			what,
+			offset: off,
+			field: f.field,
+			kernel: word(k, o, n),
+			engine: word(e, o, n),
+			mirrors: f.mirrors
+		});
+	}
+
+	/** Reads on the engine each sub-buffer the kernel read from `cpu`, and compares them. */
+	private readPages(st: KernelStep, cpu: number, empty: boolean): void {
+		for (const p of st.pages ?? []) if (p.cpu === cpu) this.readPage(st, cpu, p.hex);
+		if (!empty) return;
+		const r = this.apply({ op: 'readPage', cpu });
+		if (typeof r.page === 'string')
+			this.add({
+				step: st.index,
+				op: st.op,
+				what: `read of CPU ${cpu}`,
+				field: 'sub-buffer',
+				kernel: 'nothing to read (EAGAIN)',
+				engine: `a page with commit ${Buffer.from(r.page, 'hex').readUInt32LE(8)}`,
+				mirrors: 'ring_buffer_read_page / rb_get_reader_page (empty test)'
 			});
+	}
+
+	private readPage(st: KernelStep, cpu: number, hex: string): void {
+		const n = (this.seenPages.get(cpu) ?? 0) + 1;
+		this.seenPages.set(cpu, n);
+		const r = this.apply({ op: 'readPage', cpu });
+		const k = Buffer.from(hex, 'hex');
+		if (typeof r.page !== 'string') {
+			this.add({
+				step: st.index,
+				op: st.op,
+				what: `read ${n} of CPU ${cpu}`,
+				field: 'sub-buffer',
+				kernel: `${k.length} bytes`,
+				engine: 'nothing to read',
+				mirrors: 'ring_buffer_read_page / rb_get_reader_page'
+			});
+			return;
+		}
+		const what = `read ${n} of CPU ${cpu} (trace_pipe_raw)`;
+		this.comparePage(st, cpu, what, k, Buffer.from(r.page, 'hex'), false);
+	}
+
+	/** Writes each kernel event at the kernel's time; stops at the first differing refusal. */
+	private replayWrites(st: KernelStep): void {
+		for (const w of st.writes ?? []) {
+			const t = this.timed[this.wi++]!;
+			const len = w.data.length / 2;
+			const capacity = this.sim.ring.L.capacity;
+			if (w.errno === 'EINVAL' && len > MARKER_MAX_WRITE && len + 8 <= capacity - 8) {
+				this.markerRefused++; // tracefs refused it; the ring buffer would have taken it
+				continue;
+			}
+			const payload = t.payload!.toString('hex');
+			const r = this.apply({ op: 'write', cpu: w.cpu, at: t.ts, payload });
+			const want = w.ok ? undefined : kernelErrnoAsEngine('write', w.errno);
+			const got = r.ok ? undefined : r.errno;
+			if (want === got) continue;
+			this.diverge({
+				step: st.index,
+				op: 'write',
+				what: `write ${this.wi}`,
+				field: 'errno',
+				kernel: w.errno ?? 'ok',
+				engine: got ?? 'ok',
+				mirrors: r.message ?? 'rb_move_tail / ring_buffer_lock_reserve'
+			});
+			return;
+		}
+	}
+
+	/** Any other op: the scenario's own step, with the runner's observer mapped around it. */
+	private replayOther(st: KernelStep): void {
+		const raw = scenarioStep(this.rec, st);
+		if (!raw) return;
+		const r = this.applyObserved(st, raw);
 		const errno = st.ok ? undefined : st.errno;
 		const want = kernelErrnoAsEngine(st.op, errno);
-		const got = r0.ok ? undefined : r0.errno;
+		const got = r.ok ? undefined : r.errno;
 		if (want !== got) {
-			diverge({
+			this.diverge({
 				step: st.index,
 				op: st.op,
 				what: 'result',
 				field: 'errno',
 				kernel: errno ?? 'ok',
 				engine: got ?? 'ok',
-				mirrors: r0.message ?? `the checks of "${st.op}"`
+				mirrors: r.message ?? `the checks of "${st.op}"`
 			});
 			return;
 		}
-		if (st.op === 'getReader' && st.reader && r0.ok) {
-			const m = sim.maps.get(`__observer${st.reader.cpu}`);
-			if (m) {
-				const { bytes } = readerSubbuf(sim.ring, m, [...sim.maps.values()]);
-				comparePage(
-					st,
-					st.reader.cpu,
-					`reader sub-buffer (ID ${st.reader.id}) of CPU ${st.reader.cpu} through the mapping`,
-					Buffer.from(st.reader.hex, 'hex'),
-					Buffer.from(bytes),
-					true
-				);
-			}
-		}
-		if ((st.op === 'readMeta' || st.op === 'readMapped') && st.result && r0.ok) {
-			const a = JSON.stringify(st.result);
-			const { ok: _o, warnings: _w, ...rest } = r0;
-			void _o;
-			void _w;
-			const b = JSON.stringify(rest);
-			if (a !== b)
-				diffs.push({
-					step: st.index,
-					op: st.op,
-					what: 'result',
-					field: st.op,
-					kernel: a,
-					engine: b,
-					mirrors:
-						st.op === 'readMeta'
-							? 'rb_update_meta_page'
-							: 'the reader sub-buffer (ring_buffer_map_get_reader)'
-				});
-		}
+		if (!r.ok) return;
+		if (st.op === 'getReader' && st.reader) this.compareReader(st, st.reader);
+		if ((st.op === 'readMeta' || st.op === 'readMapped') && st.result)
+			this.compareResult(st, st.result, r);
+	}
+
+	/** Applies `raw`, unmapping the observer before the CPU's last unmap, mapping it after a map. */
+	private applyObserved(st: KernelStep, raw: Record<string, unknown>): StepResult {
+		if (raw.op === 'unmap' && st.observer?.action === 'unmap')
+			this.apply({ op: 'unmap', map: `__observer${st.observer.cpu}` });
+		const r = this.apply(raw);
+		if (raw.op === 'map' && st.observer?.action === 'map')
+			this.apply({
+				op: 'map',
+				cpu: st.observer.cpu,
+				as: `__observer${st.observer.cpu}`,
+				length: st.observer.length
+			});
+		return r;
+	}
+
+	/** The reader sub-buffer after a GET_READER, through the observer mapping. */
+	private compareReader(st: KernelStep, reader: NonNullable<KernelStep['reader']>): void {
+		const m = this.sim.maps.get(`__observer${reader.cpu}`);
+		if (!m) return;
+		const { bytes } = readerSubbuf(this.sim.ring, m, [...this.sim.maps.values()]);
+		this.comparePage(
+			st,
+			reader.cpu,
+			`reader sub-buffer (ID ${reader.id}) of CPU ${reader.cpu} through the mapping`,
+			Buffer.from(reader.hex, 'hex'),
+			Buffer.from(bytes),
+			true
+		);
+	}
+
+	/** What readMeta / readMapped returned, compared as JSON. */
+	private compareResult(st: KernelStep, result: Record<string, unknown>, r: StepResult): void {
+		const a = JSON.stringify(result);
+		const { ok: _o, warnings: _w, ...rest } = r;
+		void _o;
+		void _w;
+		const b = JSON.stringify(rest);
+		if (a === b) return;
+		this.add({
+			step: st.index,
+			op: st.op,
+			what: 'result',
+			field: st.op,
+			kernel: a,
+			engine: b,
+			mirrors:
+				st.op === 'readMeta'
+					? 'rb_update_meta_page'
+					: 'the reader sub-buffer (ring_buffer_map_get_reader)'
+		});
 	}
 
 	/** The kernel WARN()ed in the step (warn_count rose) and the engine did not, or the reverse. */
-	function compareWarnings(st: KernelStep): void {
+	compareWarnings(st: KernelStep): void {
 		if (st.warnings === undefined) return; // a record made before warn_count was read
+		const { stepWarnings } = this;
 		if (st.warnings > 0 === stepWarnings.length > 0) return;
-		add({
+		this.add({
 			step: st.index,
 			op: st.op,
 			what: 'warnings',
@@ -325,15 +355,16 @@ export function compareWithEngine(rec: KernelRecord, config: RingConfig): DiffRe
 		});
 	}
 
-	function compareState(st: KernelStep): void {
-		const state = sim.state();
-		for (let c = 0; c < rec.cpus; c++) {
+	/** per_cpu/cpuN/stats after the step against the engine's counters. */
+	compareStats(st: KernelStep): void {
+		const state = this.sim.state();
+		for (let c = 0; c < this.rec.cpus; c++) {
 			const k = st.stats[c];
 			if (!k) continue;
 			const e = statsFromCounters(state.cpus[c]!.counters);
 			for (const key of Object.keys(k) as (keyof KernelStats)[])
 				if (k[key] !== e[key])
-					add({
+					this.add({
 						step: st.index,
 						op: st.op,
 						what: `per_cpu/cpu${c}/stats`,
@@ -343,12 +374,15 @@ export function compareWithEngine(rec: KernelRecord, config: RingConfig): DiffRe
 						mirrors: STATS_MIRRORS[key]
 					});
 		}
+	}
+
+	/** The meta page of every CPU the kernel had mapped after the step. */
+	compareMeta(st: KernelStep): void {
 		for (const [cpuS, hex] of Object.entries(st.meta)) {
 			const cpu = Number(cpuS);
-			const m = sim.maps.get(`__observer${cpu}`);
-			const k = Buffer.from(hex, 'hex');
+			const m = this.sim.maps.get(`__observer${cpu}`);
 			if (!m) {
-				add({
+				this.add({
 					step: st.index,
 					op: st.op,
 					what: `meta page of CPU ${cpu}`,
@@ -359,13 +393,14 @@ export function compareWithEngine(rec: KernelRecord, config: RingConfig): DiffRe
 				});
 				continue;
 			}
-			const e = Buffer.from(mappedBytes(sim.ring, m, 0, 80)!);
+			const k = Buffer.from(hex, 'hex');
+			const e = Buffer.from(mappedBytes(this.sim.ring, m, 0, META_STRUCT_LEN)!);
 			const off = firstByteDiff(k, e);
 			if (off < 0) continue;
 			const field = metaField(off);
 			const o = META[field as keyof typeof META];
 			const n = META_SIZE[field] ?? 4;
-			add({
+			this.add({
 				step: st.index,
 				op: st.op,
 				what: `meta page of CPU ${cpu}`,
@@ -377,6 +412,23 @@ export function compareWithEngine(rec: KernelRecord, config: RingConfig): DiffRe
 			});
 		}
 	}
+}
+
+/**
+ * The shortest write by CPU and first payload word. Left-over bytes (see maskLeftovers) are not
+ * compared: they are what the page held before, which depends on the reader's spare pages (one
+ * per open trace_pipe_raw file, swapped into the ring by every whole-page read and zeroed past
+ * their commit when handed out) and on events the kernel never showed, whose times are
+ * estimates. Neither is ring-buffer state.
+ */
+function shortestWrites(timed: Timed[]): Map<string, number> {
+	const shortest = new Map<string, number>();
+	for (const t of timed) {
+		const key = `${t.w.cpu}:${t.w.data.slice(0, 8)}`;
+		const len = 8 + t.w.data.length / 2;
+		shortest.set(key, Math.min(len, shortest.get(key) ?? len));
+	}
+	return shortest;
 }
 
 /** The scenario step a kernel step replays. */

@@ -24,7 +24,7 @@ export const PAGE_MIRRORS = {
 /** Names the field of a sub-buffer at byte `off`, from the kernel's copy of it. */
 export function pageField(page: Buffer, off: number): { field: string; mirrors: string } {
 	if (off < 8) return { field: 'time_stamp', mirrors: PAGE_MIRRORS.time_stamp };
-	if (off < 16) return { field: 'commit', mirrors: PAGE_MIRRORS.commit };
+	if (off < BUF_PAGE_HDR_SIZE) return { field: 'commit', mirrors: PAGE_MIRRORS.commit };
 	const i32 = int32View(page);
 	const size = page.readUInt32LE(8) & 0x07ffffff;
 	const end = Math.min(size, page.length - BUF_PAGE_HDR_SIZE);

@@ -8,6 +8,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { release } from 'node:os';
 import type { Scenario } from '../lib/ring';
+import { BUF_PAGE_HDR_SIZE, PAGE_SIZE } from '../lib/ring/constants';
 import { buildHelper, Helper, isError } from './helper';
 import { kbFor, KernelUnavailable } from './record';
 import { Instance, settingValue, unavailableReason } from './tracefs';
@@ -126,7 +127,7 @@ async function runProbe(): Promise<KernelProbe> {
 			record('reset', (e as NodeJS.ErrnoException).code ?? 'EIO', 'per_cpu/cpu0/trace');
 		}
 		tryWrite('overwrite', 'options/overwrite', overwrite ? '0' : '1', overwrite ? '1' : '0');
-		const data = subbufSizeKb * 1024 - 16;
+		const data = subbufSizeKb * 1024 - BUF_PAGE_HDR_SIZE;
 		const other = kbFor(3, data) === bufferSizeKb ? kbFor(4, data) : kbFor(3, data);
 		tryWrite('resize', 'buffer_size_kb', String(other), String(bufferSizeKb));
 		const otherSubbuf = subbufSizeKb === 4 ? 8 : 4;
@@ -139,7 +140,7 @@ async function runProbe(): Promise<KernelProbe> {
 		};
 		await call('markerRaw', 'write 0000000061626364', 'trace_marker_raw');
 		await helper.must('open p per_cpu/cpu0/trace_pipe_raw r');
-		if (await call('mmap', 'mmap pm p 0 4096 r shared', 'per_cpu/cpu0/trace_pipe_raw'))
+		if (await call('mmap', `mmap pm p 0 ${PAGE_SIZE} r shared`, 'per_cpu/cpu0/trace_pipe_raw'))
 			await call('getReader', 'ioctl p', 'per_cpu/cpu0/trace_pipe_raw');
 		else results.push({ capability: 'getReader', allowed: false, errno: 'no mapping' });
 		return { kernel: `Linux ${release()}`, subbufSizeKb, bufferSizeKb, overwrite, results };
@@ -154,10 +155,10 @@ export function neededCapabilities(s: Scenario, probe: KernelProbe): Capability[
 	const { config } = s;
 	const ops = new Set(s.steps.map((st) => st.op));
 	const need: Capability[] = ['instance', 'tracing', 'reset'];
-	const subbufKb = 4 << config.subbufOrder;
+	const subbufKb = (PAGE_SIZE / 1024) << config.subbufOrder;
 	if (subbufKb !== probe.subbufSizeKb || ops.has('subbufOrder')) need.push('subbufSize');
 	if (config.overwrite !== probe.overwrite) need.push('overwrite');
-	const kb = kbFor(config.subbufsPerCpu, subbufKb * 1024 - 16);
+	const kb = kbFor(config.subbufsPerCpu, subbufKb * 1024 - BUF_PAGE_HDR_SIZE);
 	if (kb !== probe.bufferSizeKb || ops.has('resize')) need.push('resize');
 	if (ops.has('write')) need.push('markerRaw');
 	if (ops.has('map')) need.push('mmap');

@@ -175,9 +175,7 @@ export function markerBytes(size: number, seq: number): Uint8Array {
 	return out;
 }
 
-export function hexOf(b: Uint8Array): string {
-	return Buffer.from(b).toString('hex');
-}
+export { hex as hexOf } from '../lib/text/hex';
 
 export function parseStats(text: string): KernelStats {
 	const get = (k: string) => {

@@ -10,24 +10,23 @@
 import { openSync, closeSync, readFileSync } from 'node:fs';
 import { release } from 'node:os';
 import type { Scenario, Step } from '../lib/ring';
+import { BUF_PAGE_HDR_SIZE, META_STRUCT_LEN, PAGE_SIZE } from '../lib/ring/constants';
 import { parseMeta, type MetaFields } from '../lib/ring/meta-page';
 import { parseSubbuf } from '../lib/ring/user-space';
 import { buildHelper, Helper, isError } from './helper';
 import {
 	checkReplayable,
-	hexOf,
 	kbFor,
 	KernelUnavailable,
-	markerBytes,
 	NotReplayable,
 	parseStats,
 	SLEEP_THRESHOLD_NS,
 	type KernelRecord,
-	type KernelStep,
-	type KernelWrite
+	type KernelStep
 } from './record';
 import { Instance, onlineCpus, sweepStale, unavailableReason } from './tracefs';
 import { CapabilityRefused, probeKernel, refusedCapability } from './probe';
+import { REPLAY, subbufKb, type ReplayHandler } from './replay';
 
 export * from './record';
 export { CapabilityRefused } from './probe';
@@ -88,27 +87,30 @@ export async function runOnKernel(scenario: Scenario, hooks: RunHooks = {}): Pro
 	}
 }
 
-/** The state of one run: open files, mappings, the sub-buffer geometry. */
-class KernelRun {
+/**
+ * The state of one run: open files, mappings, the sub-buffer geometry. Its fields are read and
+ * changed by the op handlers (REPLAY, in replay.ts); exported for them only.
+ */
+export class KernelRun {
 	helper!: Helper;
 	readonly steps: KernelStep[] = [];
-	private order = 0;
+	order = 0;
 	private seq = 0;
 	private pinned = -1;
-	private maps = new Map<string, { cpu: number; key: string; pgoff: number; length: number }>();
-	private nextMap = 0;
-	private observers = new Map<number, number>(); // cpu -> length
+	readonly maps = new Map<string, { cpu: number; key: string; pgoff: number; length: number }>();
+	nextMap = 0;
+	readonly observers = new Map<number, number>(); // cpu -> length
 
 	constructor(
-		private readonly inst: Instance,
-		private readonly cpus: number
+		readonly inst: Instance,
+		readonly cpus: number
 	) {}
 
 	get subbufSize(): number {
-		return 4096 << this.order;
+		return PAGE_SIZE << this.order;
 	}
 	get data(): number {
-		return this.subbufSize - 16;
+		return this.subbufSize - BUF_PAGE_HDR_SIZE;
 	}
 	/** meta_page_size on 6.12+: one sub-buffer. */
 	get metaPageSize(): number {
@@ -123,7 +125,7 @@ class KernelRun {
 
 	configure(order: number, nrPages: number, overwrite: boolean): void {
 		this.must('tracing_on', '0');
-		this.must('buffer_subbuf_size_kb', String(4 << order));
+		this.must('buffer_subbuf_size_kb', String(subbufKb(order)));
 		this.order = order;
 		this.must('options/overwrite', overwrite ? '1' : '0');
 		this.must('buffer_size_kb', String(kbFor(nrPages, this.data)));
@@ -134,7 +136,7 @@ class KernelRun {
 	}
 
 	/** Refuses the run when the kernel did not give exactly n sub-buffers. */
-	private checkSize(cpu: number, n: number): void {
+	checkSize(cpu: number, n: number): void {
 		const kb = Number(this.inst.read(`per_cpu/cpu${cpu}/buffer_size_kb`).trim());
 		const want = kbFor(Math.max(2, n), this.data);
 		if (kb !== want)
@@ -143,7 +145,7 @@ class KernelRun {
 			);
 	}
 
-	private resetCpu(cpu: number): void {
+	resetCpu(cpu: number): void {
 		closeSync(openSync(this.inst.path(`per_cpu/cpu${cpu}/trace`), 'w'));
 	}
 
@@ -152,21 +154,21 @@ class KernelRun {
 			await this.helper.must(`open r${c} per_cpu/cpu${c}/trace_pipe_raw r`);
 	}
 
-	private async reopenReaders(): Promise<void> {
+	async reopenReaders(): Promise<void> {
 		for (let c = 0; c < this.cpus; c++) await this.helper.must(`close r${c}`);
 		await this.openReaders();
 	}
 
 	private async snapshotState(rec: KernelStep): Promise<void> {
 		for (const [cpu] of this.observers) {
-			const r = await this.helper.must(`peek obs${cpu} 0 80`);
+			const r = await this.helper.must(`peek obs${cpu} 0 ${META_STRUCT_LEN}`);
 			rec.meta[cpu] = r[0]!;
 		}
 		for (let c = 0; c < this.cpus; c++)
 			rec.stats.push(parseStats(this.inst.read(`per_cpu/cpu${c}/stats`)));
 	}
 
-	private async readPages(cpu: number, wantEvents: number, rec: KernelStep): Promise<void> {
+	async readPages(cpu: number, wantEvents: number, rec: KernelStep): Promise<void> {
 		rec.pages ??= [];
 		let events = 0;
 		for (;;) {
@@ -197,204 +199,52 @@ class KernelRun {
 		this.steps.push(rec);
 	}
 
-	private async sleep(ns: number): Promise<void> {
+	async sleep(ns: number): Promise<void> {
 		if (ns > SLEEP_THRESHOLD_NS) await this.helper.must(`sleep ${ns}`);
 	}
 
-	private async meta(cpu: number): Promise<MetaFields> {
-		const r = await this.helper.must(`peek obs${cpu} 0 80`);
+	async meta(cpu: number): Promise<MetaFields> {
+		const r = await this.helper.must(`peek obs${cpu} 0 ${META_STRUCT_LEN}`);
 		return parseMeta(Buffer.from(r[0]!, 'hex'));
+	}
+
+	/** Sequence number of the next generated marker payload. */
+	nextSeq(): number {
+		return ++this.seq;
+	}
+
+	/** Moves the helper onto `cpu` (once per change of CPU) and checks it runs there. */
+	async pin(cpu: number): Promise<void> {
+		if (this.pinned === cpu) return;
+		const r = await this.helper.must(`pin ${cpu}`);
+		if (Number(r[0]) !== cpu) throw new Error(`pinned to CPU ${cpu} but running on ${r[0]}`);
+		this.pinned = cpu;
+	}
+
+	/** The observer of `cpu`: the meta page and every sub-buffer, mapped read-only. */
+	async mapObserver(cpu: number, rec: KernelStep): Promise<void> {
+		await this.helper.must(`mmap obsmeta${cpu} r${cpu} 0 ${PAGE_SIZE} r shared`);
+		const m = await this.helper.must(`peek obsmeta${cpu} 0 ${META_STRUCT_LEN}`);
+		await this.helper.must(`munmap obsmeta${cpu}`);
+		const meta = parseMeta(Buffer.from(m[0]!, 'hex'));
+		const len = meta.meta_page_size + meta.nr_subbufs * meta.subbuf_size;
+		await this.helper.must(`mmap obs${cpu} r${cpu} 0 ${len} r shared`);
+		this.observers.set(cpu, len);
+		rec.observer = { cpu, action: 'map', length: len };
+	}
+
+	async unmapObserver(cpu: number, rec: KernelStep): Promise<void> {
+		await this.helper.must(`munmap obs${cpu}`);
+		rec.observer = { cpu, action: 'unmap', length: this.observers.get(cpu)! };
+		this.observers.delete(cpu);
 	}
 
 	async step(index: number, st: Step): Promise<void> {
 		const rec: KernelStep = { index, op: st.op, ok: true, meta: {}, stats: [] };
 		const warnsBefore = warnCount();
-		const fail = (errno: string) => {
-			rec.ok = false;
-			rec.errno = errno;
-		};
-		switch (st.op) {
-			case 'write': {
-				rec.writes = [];
-				if (this.pinned !== st.cpu) {
-					const r = await this.helper.must(`pin ${st.cpu}`);
-					if (Number(r[0]) !== st.cpu)
-						throw new Error(`pinned to CPU ${st.cpu} but running on ${r[0]}`);
-					this.pinned = st.cpu;
-				}
-				for (let i = 0; i < (st.repeat ?? 1); i++) {
-					if (st.deltaNs !== undefined) await this.sleep(st.deltaNs);
-					const data =
-						st.payload !== undefined
-							? st.payload
-							: hexOf(markerBytes(st.size ?? 0, ++this.seq));
-					const r = await this.helper.call(`write ${data}`);
-					const w: KernelWrite = { cpu: st.cpu, data, ok: !isError(r), t0: 0, t1: 0 };
-					if (isError(r)) {
-						w.errno = r.name;
-						w.t0 = Number(r.rest[0] ?? 0);
-						w.t1 = Number(r.rest[1] ?? 0);
-						fail(r.name);
-					} else {
-						w.t0 = Number(r[1]);
-						w.t1 = Number(r[2]);
-					}
-					rec.writes.push(w);
-				}
-				break;
-			}
-			case 'clock':
-				await this.sleep(st.advanceNs ?? 0);
-				break;
-			case 'consume':
-				rec.cpu = st.cpu;
-				await this.readPages(st.cpu, st.count ?? Infinity, rec);
-				break;
-			case 'readPage':
-				rec.cpu = st.cpu;
-				await this.readPages(st.cpu, 1, rec);
-				break;
-			case 'map': {
-				if (this.maps.has(st.as)) {
-					// ringlab's own check (a mapping is named in a scenario): the engine answers
-					// EINVAL before it asks the kernel, so the runner does too.
-					fail('EINVAL');
-					break;
-				}
-				const key = `m${this.nextMap++}`;
-				const offset = st.offset ?? 0;
-				const length = st.length ?? this.metaPageSize;
-				await this.helper.must(
-					`open f${key} per_cpu/cpu${st.cpu}/trace_pipe_raw ${st.open ?? 'r'}`
-				);
-				const r = await this.helper.call(
-					`mmap ${key} f${key} ${offset} ${length} ${st.prot ?? 'r'} ${st.flags ?? 'shared'}`
-				);
-				if (isError(r)) {
-					await this.helper.must(`close f${key}`);
-					fail(r.name);
-					break;
-				}
-				this.maps.set(st.as, { cpu: st.cpu, key, pgoff: offset / 4096, length });
-				if (!this.observers.has(st.cpu)) {
-					// The observer: meta page and every sub-buffer, read-only.
-					await this.helper.must(`mmap obsmeta${st.cpu} r${st.cpu} 0 4096 r shared`);
-					const m = await this.helper.must(`peek obsmeta${st.cpu} 0 80`);
-					await this.helper.must(`munmap obsmeta${st.cpu}`);
-					const meta = parseMeta(Buffer.from(m[0]!, 'hex'));
-					const len = meta.meta_page_size + meta.nr_subbufs * meta.subbuf_size;
-					await this.helper.must(`mmap obs${st.cpu} r${st.cpu} 0 ${len} r shared`);
-					this.observers.set(st.cpu, len);
-					rec.observer = { cpu: st.cpu, action: 'map', length: len };
-				}
-				break;
-			}
-			case 'unmap': {
-				const m = this.maps.get(st.map);
-				if (!m) {
-					fail('EINVAL');
-					break;
-				}
-				const last = [...this.maps.values()].filter((o) => o.cpu === m.cpu).length === 1;
-				if (last && this.observers.has(m.cpu)) {
-					await this.helper.must(`munmap obs${m.cpu}`);
-					rec.observer = {
-						cpu: m.cpu,
-						action: 'unmap',
-						length: this.observers.get(m.cpu)!
-					};
-					this.observers.delete(m.cpu);
-				}
-				const r = await this.helper.call(`munmap ${m.key}`);
-				await this.helper.call(`close f${m.key}`);
-				this.maps.delete(st.map);
-				if (isError(r)) fail(r.name);
-				break;
-			}
-			case 'getReader': {
-				const r = await this.helper.call(`ioctl r${st.cpu}`);
-				if (isError(r)) {
-					fail(r.name);
-					break;
-				}
-				if (this.observers.has(st.cpu)) {
-					const meta = await this.meta(st.cpu);
-					const off = meta.meta_page_size + meta.reader.id * meta.subbuf_size;
-					const p = await this.helper.must(
-						`peek obs${st.cpu} ${off} ${meta.subbuf_size}`
-					);
-					rec.reader = { cpu: st.cpu, id: meta.reader.id, hex: p[0]! };
-				}
-				break;
-			}
-			case 'readMeta': {
-				const m = this.maps.get(st.map);
-				if (!m || m.pgoff !== 0) {
-					fail('EINVAL');
-					break;
-				}
-				const r = await this.helper.must(
-					`peek ${m.key} 0 ${Math.min(m.length, this.metaPageSize)}`
-				);
-				const bytes = Buffer.from(r[0]!, 'hex');
-				let paddingNonZero = 0;
-				for (let off = 80; off + 4 <= bytes.length; off += 4)
-					if (bytes.readUInt32LE(off)) paddingNonZero++;
-				rec.result = { ...parseMeta(bytes), paddingNonZero };
-				break;
-			}
-			case 'readMapped': {
-				const m = this.maps.get(st.map);
-				if (!m || !this.observers.has(m.cpu)) {
-					fail('EINVAL');
-					break;
-				}
-				const meta = await this.meta(m.cpu);
-				const start =
-					meta.meta_page_size + meta.reader.id * meta.subbuf_size - m.pgoff * 4096;
-				if (start < 0 || start + meta.subbuf_size > m.length) {
-					fail('EINVAL');
-					break;
-				}
-				const p = await this.helper.must(`peek ${m.key} ${start} ${meta.subbuf_size}`);
-				rec.result = {
-					...parseSubbuf(Buffer.from(p[0]!, 'hex'), meta.reader.read),
-					reader: meta.reader
-				};
-				break;
-			}
-			case 'resize': {
-				const n = st.subbufs;
-				const file =
-					st.cpu === 'all' ? 'buffer_size_kb' : `per_cpu/cpu${st.cpu}/buffer_size_kb`;
-				const e = this.inst.write(file, String(n === 0 ? 0 : kbFor(n, this.data)));
-				if (e) fail(e);
-				else
-					for (const c of st.cpu === 'all' ? [...Array(this.cpus).keys()] : [st.cpu])
-						this.checkSize(c, n);
-				break;
-			}
-			case 'subbufOrder': {
-				const kb = st.order < 0 ? 0 : 4 * 2 ** st.order;
-				const e = this.inst.write('buffer_subbuf_size_kb', String(kb));
-				if (e) fail(e);
-				else {
-					this.order = st.order;
-					await this.reopenReaders();
-				}
-				break;
-			}
-			case 'reset':
-				this.resetCpu(st.cpu);
-				break;
-			case 'tracing': {
-				const e = this.inst.write('tracing_on', st.on ? '1' : '0');
-				if (e) fail(e);
-				break;
-			}
-			default:
-				throw new NotReplayable(`$.steps[${index}].op`, `"${st.op}" is not replayed`);
-		}
+		const replay = REPLAY[st.op] as ReplayHandler<Step> | undefined;
+		if (!replay) throw new NotReplayable(`$.steps[${index}].op`, `"${st.op}" is not replayed`);
+		await replay(this, st, rec);
 		const warnsAfter = warnCount();
 		if (warnsBefore !== null && warnsAfter !== null) rec.warnings = warnsAfter - warnsBefore;
 		await this.snapshotState(rec);

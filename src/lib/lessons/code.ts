@@ -6,7 +6,7 @@
  * happened.
  * DOM-free: the page and tests read it.
  */
-import { READER_STEPS } from '../ring/reader';
+import { READER_STEPS, READER_TABLE, type ReaderStepId } from '../ring/reader';
 import { SWAP_STEPS } from '../ring/snapshot';
 import type { StepRecord } from '../ring/simulation';
 import type { SpawnableStep } from '../ring/steps';
@@ -264,7 +264,7 @@ const WRITER_CODE: Readonly<Record<WriterStepId, At>> = {
 	done: ['write', 11, 'This writer is finished.']
 };
 
-// READER_STEPS, pc by pc. 'main' is the operation's own program (consume, read-page, get-reader).
+// READER_TABLE's steps by id. 'main': the operation's own program (consume, read-page, get-reader).
 type ReaderAt = readonly [ProgramId | 'main', number | MainLine, string];
 type MainLine = 'lock' | 'get' | 'unlock' | 'end';
 const MAIN_LINES: Record<'consume' | 'read-page' | 'get-reader', Record<MainLine, number>> = {
@@ -272,54 +272,78 @@ const MAIN_LINES: Record<'consume' | 'read-page' | 'get-reader', Record<MainLine
 	'read-page': { lock: 0, get: 1, unlock: 4, end: 4 },
 	'get-reader': { lock: 0, get: 2, unlock: 5, end: 5 }
 };
-const READER_CODE: readonly ReaderAt[] = [
-	[
+const READER_CODE: Record<ReaderStepId, ReaderAt> = {
+	RD_LOCK: [
 		'main',
 		'lock',
 		'Only one reader may swap pages of a CPU at a time; writers never take this lock.'
 	],
-	[
+	G_START: [
 		'reader-page',
 		0,
 		'Writers on this CPU cannot run now, but writers elsewhere can still act on the pointers.'
 	],
-	['reader-page', 1, 'A swap is only needed once the reader page is used up.'],
-	['reader-page', 3, 'The reader page is about to enter the ring where the head page is.'],
-	['reader-page', 4, 'The HEAD flag must be ready on the link that will lead into the new head.'],
-	[
+	G_AGAIN: ['reader-page', 1, 'A swap is only needed once the reader page is used up.'],
+	G_SPIN: [
+		'reader-page',
+		3,
+		'The reader page is about to enter the ring where the head page is.'
+	],
+	G_SET_HEAD: [
+		'reader-page',
+		4,
+		'The HEAD flag must be ready on the link that will lead into the new head.'
+	],
+	G_REPLACE: [
 		'reader-page',
 		5,
 		'This cmpxchg is the swap: it fails if a writer is pushing the head right now.'
 	],
-	['reader-page', 6, 'The reader owns the old head page now; writers can never write into it.'],
-	['reader-page', 7, 'Lost events are reported to whoever reads this page next.'],
-	[
+	G_FIX: [
+		'reader-page',
+		6,
+		'The reader owns the old head page now; writers can never write into it.'
+	],
+	G_OUT: ['reader-page', 7, 'Lost events are reported to whoever reads this page next.'],
+	G_WAIT: [
 		'reader-page',
 		8,
 		'A writer that was still moving off the page must finish before it is read.'
 	],
-	[
+	C_PEEK: [
 		'consume',
 		2,
 		'The reader looks without taking, so a padding record or an empty buffer changes nothing.'
 	],
-	['consume', 3, 'read++ and the page moves on: the event is consumed, never seen again.'],
-	['read-page', 1, 'A page can only be handed out from the reader page, outside the ring.'],
-	[
+	C_EVENT: [
+		'consume',
+		3,
+		'read++ and the page moves on: the event is consumed, never seen again.'
+	],
+	RP_PAGE: [
+		'read-page',
+		1,
+		'A page can only be handed out from the reader page, outside the ring.'
+	],
+	RP_COPY: [
 		'read-page',
 		2,
 		'A whole page changes hands without copying when it is complete and not mapped.'
 	],
-	['main', 'unlock', 'Another reader or a GET_READER may now swap pages of this CPU.'],
-	['main', 'end', 'The operation is over.'],
-	[
+	RD_UNLOCK: ['main', 'unlock', 'Another reader or a GET_READER may now swap pages of this CPU.'],
+	RD_DONE: ['main', 'end', 'The operation is over.'],
+	GR_CONSUME: [
 		'get-reader',
 		1,
 		'User space reads through the mapping; the kernel only counts what it handed over.'
 	],
-	['get-reader', 3, 'User space learns about lost events from the page itself.'],
-	['get-reader', 4, 'The meta page is how user space sees the reader page and the counters.']
-];
+	GR_SWAPPED: ['get-reader', 3, 'User space learns about lost events from the page itself.'],
+	GR_OUT: [
+		'get-reader',
+		4,
+		'The meta page is how user space sees the reader page and the counters.'
+	]
+};
 
 const SWAP_CODE: readonly At[] = [
 	['swap', 0, 'Buffers of different sizes or with recording off cannot be swapped.'],
@@ -376,20 +400,20 @@ export function codeAt(op: SpawnableStep['op'], pc: number): CodeLine | undefine
 		if (!at || !step) return undefined;
 		return { program: at[0], line: at[1], kernel: step[1], label: step[0], why: at[2] };
 	}
-	const at = READER_CODE[pc];
-	const step = READER_STEPS[pc];
-	if (!at || !step) return undefined;
+	const step = READER_TABLE[pc];
+	if (!step) return undefined;
+	const at = READER_CODE[step.id];
 	const main = programOf(op).id as 'consume' | 'read-page' | 'get-reader';
 	const [prog, line, why] = at;
 	if (prog === 'main')
 		return {
 			program: main,
 			line: MAIN_LINES[main][line as MainLine],
-			kernel: step[1],
-			label: step[0],
+			kernel: step.kernel,
+			label: step.label,
 			why
 		};
-	return { program: prog, line: line as number, kernel: step[1], label: step[0], why };
+	return { program: prog, line: line as number, kernel: step.kernel, label: step.label, why };
 }
 
 /** The pc of a step record's label in an operation's table (labels are unique per table). */

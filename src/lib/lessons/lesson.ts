@@ -7,8 +7,8 @@
  */
 import type { RingState } from '../ring/describe';
 import { matchExpect } from '../ring/expect';
-import type { Choice, Lesson, Narration, Question } from '../ring/lesson-format';
-import { runScenario, type Scenario } from '../ring/scenario';
+import type { Choice, Lesson, Narration, Question, Scenario } from '../session';
+import { runScenario } from '../ring/scenario';
 import type { StepResult } from '../ring/simulation';
 
 export interface QuestionOutcome {

@@ -20,6 +20,7 @@ import {
 } from './constants';
 import type { PageState } from './describe';
 import { decodeRecords, type DecodedRecord } from './format';
+import { recordPayload } from './geometry';
 
 /** One sub-buffer of a capture, in the shape the page inspector shows. */
 export interface CapturedSubbuf {
@@ -328,7 +329,5 @@ export function capturedPageState(
 
 /** The payload bytes of a data record of a captured sub-buffer (a view), or null for others. */
 export function capturedPayload(s: CapturedSubbuf, r: DecodedRecord): Uint8Array | null {
-	if (r.kind !== 'data' || r.dataOffset === undefined || r.dataLength === undefined) return null;
-	const at = BUF_PAGE_HDR_SIZE + r.dataOffset;
-	return s.bytes.subarray(at, at + r.dataLength);
+	return r.kind === 'data' ? recordPayload(s.bytes, r) : null;
 }

@@ -118,3 +118,39 @@ export function freeSlot(ring: Ring, k: number): void {
 	clearSlot(ring, k);
 	store(ring.i32, slotI(ring, k) + K_STATE, SLOT_FREE); // last: the slot is free to claim
 }
+
+/**
+ * Steps a context run to its end may take before it is given up: only a context spinning on
+ * something that never changes (a lock a paused context holds, a writer that never moves off a
+ * page) comes near it. Simulation's run-to-end and the stepped GET_READER both stop there.
+ */
+export const STEP_LIMIT = 50_000_000;
+
+/** What a new context is: the fields claimSlot sets (every other word of the slot is zero). */
+export interface ContextSetup {
+	/** SLOT_READY for a context the scheduler starts, SLOT_RUNNING for one run at once. */
+	state: number;
+	op: number;
+	cpu: number;
+	ctx: number;
+	struct: number;
+}
+
+/**
+ * A new context: claims a free slot (allocSlot, cleared) and sets its state, operation, CPU,
+ * context kind and per-CPU buffer; its pc, buffer index and registers start at zero. Returns the
+ * slot, or -1 when all MAX_SLOTS are in use. Every context starts here (Simulation's spawn, the
+ * stepped GET_READER and the stepped write).
+ */
+export function claimSlot(ring: Ring, setup: ContextSetup): number {
+	const k = allocSlot(ring);
+	if (k < 0) return -1;
+	const K = slotI(ring, k);
+	const { i32 } = ring;
+	i32[K + K_STATE] = setup.state;
+	i32[K + K_OP] = setup.op;
+	i32[K + K_CPU] = setup.cpu;
+	i32[K + K_CTX] = setup.ctx;
+	i32[K + K_STRUCT] = setup.struct;
+	return k;
+}

@@ -198,3 +198,18 @@ export function fixAbsTs(abs: number, saveTs: number): number {
 	if (v < saveTs) v += TS_59;
 	return v;
 }
+
+const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/**
+ * `len` bytes of `u8` from `off` as lower-case hex, two digits a byte (the whole array by
+ * default): how results carry payloads and pages (spec §2). src/lib/text/hex.ts re-exports it for
+ * the CLI, the kernel harness and the page.
+ */
+export function hex(u8: Uint8Array): string;
+export function hex(u8: Uint8Array, off: number, len: number): string;
+export function hex(u8: Uint8Array, off = 0, len = u8.length - off): string {
+	let s = '';
+	for (let i = 0; i < len; i++) s += HEX_BYTE[u8[off + i]!]!;
+	return s;
+}

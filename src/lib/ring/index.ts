@@ -1,17 +1,7 @@
-// ringlab engine: the kernel's tracing ring buffer in TypeScript. Export list only.
+// ringlab engine: the kernel's tracing ring buffer in TypeScript, and nothing else (the session
+// that a person drives is src/lib/session, the worker src/lib/worker). Export list only.
 export { Simulation, generatedPayload } from './simulation';
 export type { StepResult, StepRecord, Warning, Checkpoint, ContextInfo } from './simulation';
-export { Timeline } from './timeline';
-export type {
-	TimelineEntry,
-	TimelineOptions,
-	TimelineApply,
-	Freeze,
-	TimelineLoad
-} from './timeline';
-export { MARK_KINDS } from './marks';
-export type { Mark, MarkKind } from './marks';
-export { explainViolation, explainViolations, INVARIANT_RULES } from './explain';
 export { validateConfig, DEFAULT_CONFIG } from './config';
 export type { RingConfig, ConfigInput, KernelVersion } from './config';
 export {
@@ -27,7 +17,9 @@ export type { RingState, CpuState, PageState } from './describe';
 export { checkInvariants } from './invariants';
 export type { Violation } from './invariants';
 export { parseScenario, runScenario } from './scenario';
-export type { Scenario, ScenarioRun, StepOutcome } from './scenario';
+export type { ExtraFields, Scenario, ScenarioRun, StepOutcome } from './scenario';
+export { checkExpectShape, matchExpect } from './expect';
+export type { Mismatch } from './expect';
 export { FormatError, Refusal } from './errors';
 export type { Errno } from './errors';
 export type { Step } from './steps';
@@ -35,22 +27,19 @@ export { decodeRecords } from './format';
 export type { DecodedRecord } from './format';
 export { structOf, createRing, wrapRing } from './ring';
 export type { Ring } from './ring';
+export {
+	maxEventData,
+	pagesPerSubbuf,
+	recordPayload,
+	subbufCapacity,
+	subbufOrderOf,
+	subbufView
+} from './geometry';
+export type { SubbufView } from './geometry';
 export type { Mapping, VmaPage } from './mapping';
 export type { MetaFields } from './meta-page';
 export { parseSubbuf, readMetaPage, takeHandedEvents } from './user-space';
 export type { ConsumerCursor } from './user-space';
-export {
-	base64urlDecode,
-	base64urlEncode,
-	compactConfig,
-	decodeShareQuery,
-	encodeShareQuery,
-	historyScenario,
-	mergeStepRuns,
-	restoreShared
-} from './url-state';
-export type { DecodeResult, SharedView } from './url-state';
-export type { Lesson, Narration, Question, Choice } from './lesson-format';
 export { capturedPageState, capturedPayload, parseCapture, SUBBUF_SIZES } from './capture';
 export type {
 	Capture,

@@ -11,6 +11,54 @@ export const MAX_DEPTH = 64;
 /** Most bytes in one `payload` (and in a `size`): a sub-buffer of the largest order holds less. */
 export const MAX_PAYLOAD_BYTES = 2 ** 20;
 
+/**
+ * The largest scenario, in bytes of UTF-8 JSON (the shipped ones are under 20 KiB): a file the CLI
+ * reads, and text or an object given to the page (URL, Open .json, a dropped file, the Edit
+ * scenario dialog, window.ringlab.load, the embed API's load), checked before it is parsed.
+ */
+export const MAX_SCENARIO_BYTES = 16 * 1024 * 1024;
+
+/** The reason a scenario over MAX_SCENARIO_BYTES is refused (`what`: "scenario file" for files). */
+export function scenarioSizeReason(what = 'scenario'): string {
+	return `more than ${MAX_SCENARIO_BYTES / (1024 * 1024)} MiB: a ${what} is at most ${MAX_SCENARIO_BYTES} bytes`;
+}
+
+/**
+ * Whether `text` takes more than MAX_SCENARIO_BYTES bytes as UTF-8. A UTF-16 unit is 1 to 3 bytes
+ * (a surrogate pair 4), so only text between a third of the bound and the bound is counted.
+ */
+export function scenarioTextTooLarge(text: string): boolean {
+	if (text.length > MAX_SCENARIO_BYTES) return true;
+	if (text.length * 3 <= MAX_SCENARIO_BYTES) return false;
+	let bytes = 0;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		bytes += c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c < 0xe000) ? 2 : 3;
+		if (bytes > MAX_SCENARIO_BYTES) return true;
+	}
+	return false;
+}
+
+/** Throws FormatError at `$` when scenario text is over MAX_SCENARIO_BYTES (before any parse). */
+export function checkScenarioText(text: string): void {
+	if (scenarioTextTooLarge(text)) throw new FormatError('$', scenarioSizeReason());
+}
+
+/**
+ * The same bound for a scenario given as an object (window.ringlab.load, the embed API): its size
+ * as JSON text. Call after checkDepth (so it has no cycle and cannot overflow the stack); text too
+ * long for the engine to build at all is over the bound too.
+ */
+export function checkScenarioObject(doc: unknown): void {
+	let text: string | undefined;
+	try {
+		text = JSON.stringify(doc);
+	} catch {
+		throw new FormatError('$', scenarioSizeReason());
+	}
+	if (text !== undefined) checkScenarioText(text);
+}
+
 interface Frame {
 	value: unknown;
 	depth: number;

@@ -2,16 +2,17 @@
  * Scenarios (spec §2): parse and validate a scenario document (errors name a JSON path), run it on
  * a Simulation, check every step's `expect`, and check the invariants after every step. The CLI,
  * the page, lessons and tests all go through `runScenario`, so they agree by construction.
+ * The engine reads the machine and its steps; fields it does not run (the lesson) are validated by
+ * the layer that adds them (src/lib/session/scenario.ts), through `parseScenario`'s `extra`.
  */
 import { validateConfig, type RingConfig } from './config';
 import { FormatError } from './errors';
-import { checkDepth } from './input-bounds';
+import { checkDepth, checkScenarioObject, checkScenarioText } from './input-bounds';
 import { checkExpectShape, matchExpect, type Mismatch } from './expect';
 import { checkInvariants, type Violation } from './invariants';
 import { Simulation, type StepRecord, type StepResult } from './simulation';
 import { validateStep, type Step } from './steps';
 import type { RingState } from './describe';
-import { validateLesson, type Lesson } from './lesson-format';
 
 export interface Scenario {
 	ringlab: 1;
@@ -19,9 +20,13 @@ export interface Scenario {
 	description?: string;
 	config: RingConfig;
 	steps: Step[];
-	/** Narration and a closing question (optional; see lesson-format.ts). */
-	lesson?: Lesson;
 }
+
+/**
+ * Validators for top-level fields the engine does not run, by name: each gets the field's value
+ * and the number of steps, and returns what to keep or throws FormatError with a JSON path.
+ */
+export type ExtraFields<X> = { [K in keyof X]-?: (raw: unknown, steps: number) => X[K] };
 
 export interface StepOutcome {
 	index: number;
@@ -40,12 +45,20 @@ export interface ScenarioRun {
 	sim: Simulation;
 }
 
-const TOP_KEYS = new Set(['ringlab', 'title', 'description', 'config', 'steps', 'lesson']);
+const TOP_KEYS = new Set(['ringlab', 'title', 'description', 'config', 'steps']);
 
-/** Parses JSON text or an object into a validated scenario; throws FormatError with a JSON path. */
-export function parseScenario(input: unknown): Scenario {
+/**
+ * Parses JSON text or an object into a validated scenario; throws FormatError with a JSON path.
+ * `extra` names the other top-level fields allowed, each with its validator (run after the steps);
+ * any other field is refused.
+ */
+export function parseScenario<X extends object = object>(
+	input: unknown,
+	extra?: ExtraFields<X>
+): Scenario & Partial<X> {
 	let doc = input;
 	if (typeof input === 'string') {
+		checkScenarioText(input);
 		try {
 			doc = JSON.parse(input);
 		} catch (e) {
@@ -55,9 +68,11 @@ export function parseScenario(input: unknown): Scenario {
 	if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
 		throw new FormatError('$', 'a scenario must be a JSON object');
 	checkDepth(doc);
+	if (typeof input !== 'string') checkScenarioObject(doc);
 	const d = doc as Record<string, unknown>;
 	for (const k of Object.keys(d))
-		if (!TOP_KEYS.has(k)) throw new FormatError(`$.${k}`, 'is not a scenario field');
+		if (!TOP_KEYS.has(k) && !(extra && Object.hasOwn(extra, k)))
+			throw new FormatError(`$.${k}`, 'is not a scenario field');
 	if (d.ringlab !== 1) throw new FormatError('$.ringlab', 'must be 1 (the format version)');
 	if (d.title !== undefined && typeof d.title !== 'string')
 		throw new FormatError('$.title', 'must be a string');
@@ -81,15 +96,17 @@ export function parseScenario(input: unknown): Scenario {
 			);
 		return step;
 	});
-	const lesson = d.lesson === undefined ? undefined : validateLesson(d.lesson, steps.length);
-	return {
+	const scenario: Scenario & Record<string, unknown> = {
 		ringlab: 1,
 		...(d.title !== undefined ? { title: d.title } : {}),
 		...(d.description !== undefined ? { description: d.description } : {}),
 		config,
-		steps,
-		...(lesson ? { lesson } : {})
+		steps
 	};
+	const checks: Record<string, (raw: unknown, steps: number) => unknown> = extra ?? {};
+	for (const [k, check] of Object.entries(checks))
+		if (d[k] !== undefined) scenario[k] = check(d[k], steps.length);
+	return scenario as Scenario & Partial<X>;
 }
 
 export interface RunOptions {

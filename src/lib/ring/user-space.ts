@@ -13,10 +13,10 @@ import {
 } from './constants';
 import { load } from './atomics';
 import { refuse } from './errors';
-import { decodeRecords } from './format';
+import { decodeRecords, hex } from './format';
 import { mappedBytes, type Mapping } from './mapping';
 import { parseMeta, type MetaFields } from './meta-page';
-import { hex, type ConsumedEvent } from './reader';
+import type { ConsumedEvent } from './reader';
 import type { Ring } from './ring';
 
 export interface MappedPage {

@@ -1,6 +1,6 @@
 // Why a `window.ringlab` call cannot do what it was asked, in plain words (docs/spec.md §4 lists
 // every message). Each check takes what the page shows now and returns null when the call can go.
-import type { TimelineView } from '$lib/ring/protocol';
+import type { TimelineView } from '$lib/worker/protocol';
 
 /** What a call's check looks at: where the timeline is, and what holds Step back. */
 export interface ApiSituation {

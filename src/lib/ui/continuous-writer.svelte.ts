@@ -4,7 +4,7 @@
 // memory, so it sends batches of writes to the engine Worker (one per frame, as many as are due at
 // the rate) and draws the copy that comes back: the same events, slower and not concurrent.
 import type { Step, StepResult } from '$lib/ring';
-import type { Transport } from '$lib/ring/protocol';
+import type { Transport } from '$lib/worker/protocol';
 import { READOUT_MS } from './cadence';
 
 export interface WriterSettings {

@@ -10,8 +10,8 @@ export function canOfferIsolation(): boolean {
 	return (
 		typeof navigator !== 'undefined' &&
 		'serviceWorker' in navigator &&
-		self.isSecureContext &&
-		!self.crossOriginIsolated
+		window.isSecureContext &&
+		!window.crossOriginIsolated
 	);
 }
 

@@ -1,11 +1,11 @@
 // What the step that led to the current position did, in plain words: for one atomic step, the
 // engine's note (what happened, with its numbers) and why it matters (src/lib/lessons/code.ts);
 // for a whole operation, its result and how many atomic steps it took.
-import type { TimelineEntry } from '$lib/ring/timeline';
+import type { TimelineEntry } from '$lib/session';
 import { narrateStep, pcOfLabel } from '$lib/lessons/code';
 import type { CpuState } from '$lib/ring';
 import { onScreenNames } from './on-screen-names';
-import { resultText } from './step-text';
+import { resultText } from '$lib/text/step-text';
 
 /** The operations whose step tables hold every label a record can carry. */
 const TABLE_OPS = ['write', 'consume', 'snapshot'] as const;

@@ -2,7 +2,8 @@
 // call returns a promise that settles once the engine Worker has answered and the page has drawn
 // the result.
 import type { RingState } from '$lib/ring';
-import type { TimelineView } from '$lib/ring/protocol';
+import { hex } from '$lib/text/hex';
+import type { TimelineView } from '$lib/worker/protocol';
 import {
 	backRefusal,
 	callText,
@@ -116,13 +117,24 @@ export function installPageApi(lab: Lab): void {
 			return structuredClone(lab.state);
 		},
 		idle: () => lab.idle(),
-		engine: () => Promise.resolve(lab.engineInfo()),
+		engine: () => Promise.resolve(engineInfo(lab)),
 		stateHex: async () => {
 			await lab.idle();
-			return Array.from(new Uint8Array(lab.ring.buf), (b) =>
-				b.toString(16).padStart(2, '0')
-			).join('');
+			return hex(new Uint8Array(lab.ring.buf));
 		},
 		share: () => lab.share()
+	};
+}
+
+/** How this page reads the engine: for `window.ringlab.engine()` and the tests. */
+function engineInfo(lab: Lab): EngineInfo {
+	const c = lab.session.started;
+	return {
+		transport: lab.session.transport,
+		stateIsShared:
+			typeof SharedArrayBuffer === 'function' && c?.ring.buf instanceof SharedArrayBuffer,
+		replies: c?.replies ?? 0,
+		writer: lab.writer.mode,
+		written: lab.writer.total
 	};
 }

@@ -2,7 +2,8 @@
 // before it is valid. Every edit is a pure function from a draft to a new one; the draft is
 // checked with the parser the CLI uses (parseScenario), whose FormatError names a JSON path.
 import { FormatError } from '$lib/ring/errors';
-import { parseScenario, type Scenario } from '$lib/ring/scenario';
+import { scenarioTextTooLarge } from '$lib/ring/input-bounds';
+import { parseScenario, type Scenario } from '$lib/session';
 import { OP_NAMES, opFields, type OpName } from '$lib/ring/steps';
 
 /** A scenario document as edited: any JSON object; `steps` is read as a list of objects. */
@@ -127,6 +128,7 @@ export function draftText(draft: Draft): string {
 
 /** JSON text as a draft, or null when it is not a JSON object (the parser says why). */
 export function draftOf(text: string): Draft | null {
+	if (scenarioTextTooLarge(text)) return null; // not parsed: checkDraft says why
 	try {
 		const v: unknown = JSON.parse(text);
 		return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Draft) : null;

@@ -1,7 +1,7 @@
 // Why a control of the time bar cannot be used now, in plain words: each disabled button shows
 // its reason as a tooltip and as its accessible description, and a lesson's "predict first" is
 // also shown on the bar. Pure: it reads what the bar shows and returns null when a control can go.
-import type { TimelineView } from '$lib/ring/protocol';
+import type { TimelineView } from '$lib/worker/protocol';
 
 /** What the time bar's buttons depend on. */
 export interface TimeSituation {

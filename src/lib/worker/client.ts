@@ -13,11 +13,18 @@ import {
 	type TimelineCall,
 	type TimelineView,
 	type Transport
-} from '../ring/protocol';
+} from './protocol';
 import type { ConfigInput } from '../ring/config';
 import type { Mapping } from '../ring/mapping';
 import type { StepResult } from '../ring/simulation';
-import { WRITER_RUN, WRITER_STOP, type WriterStart } from './writer-control';
+import {
+	loadWritten,
+	newWriterControl,
+	writerControl,
+	WRITER_STOP,
+	type WriterControl,
+	type WriterStart
+} from './writer-control';
 
 type Pending = { resolve: (r: Reply) => void; reject: (e: Error) => void };
 /**
@@ -53,7 +60,7 @@ export class EngineClient {
 	private readonly pending = new Map<number, Pending>();
 	private nextId = 1;
 	private writers: Worker[] = [];
-	private control: Int32Array | null = null;
+	private control: WriterControl | null = null;
 	private writerConfig: { rate: number; size: number; cpus: number[] } | null = null;
 
 	private constructor() {
@@ -157,9 +164,8 @@ export class EngineClient {
 	/** Free-running writers, one Worker per CPU, straight into the shared state. */
 	startWriters(cpus: number[], rate: number, size: number): boolean {
 		if (this.transport !== 'shared' || this.writers.length) return false;
-		const control = new SharedArrayBuffer(4 * 16);
-		this.control = new Int32Array(control);
-		Atomics.store(this.control, 0, WRITER_RUN);
+		const control = newWriterControl();
+		this.control = writerControl(control);
 		this.writerConfig = { cpus, rate, size };
 		for (const cpu of cpus) {
 			const w = new Worker(new URL('./writer.worker.ts', import.meta.url), {
@@ -180,7 +186,7 @@ export class EngineClient {
 
 	/** Events written by the free-running writer of `cpu` so far (can be late). */
 	written(cpu: number): number {
-		return this.control ? Atomics.load(this.control, 1 + cpu) : 0;
+		return this.control ? loadWritten(this.control, cpu) : 0;
 	}
 
 	get writing(): boolean {
@@ -190,8 +196,8 @@ export class EngineClient {
 	/** Stops the writers and waits until each has left its loop. */
 	async stopWriters(): Promise<void> {
 		if (!this.control) return;
-		Atomics.store(this.control, 0, WRITER_STOP);
-		Atomics.notify(this.control, 0); // writers sleeping between batches wake at once
+		Atomics.store(this.control.run, 0, WRITER_STOP);
+		Atomics.notify(this.control.run, 0); // writers sleeping between batches wake at once
 		await Promise.all(
 			this.writers.map(
 				(w) => new Promise<void>((res) => (w.onmessage = () => (w.terminate(), res())))
@@ -202,7 +208,7 @@ export class EngineClient {
 	}
 
 	terminate(): void {
-		if (this.control) Atomics.store(this.control, 0, WRITER_STOP);
+		if (this.control) Atomics.store(this.control.run, 0, WRITER_STOP);
 		for (const w of this.writers) w.terminate();
 		this.worker.terminate();
 		this.failAll('the engine was stopped before it answered');

@@ -3,7 +3,7 @@
 import { writeBurst } from '../ring/writer';
 import { stampPayload } from '../ring/free-run';
 import { wrapRing } from '../ring/ring';
-import { WRITER_RUN, type WriterStart } from './writer-control';
+import { storeWritten, writerControl, WRITER_RUN, type WriterStart } from './writer-control';
 
 /**
  * At a rate, the writer writes what is due, then sleeps until an event is due again, but never
@@ -18,19 +18,19 @@ const MAX_SLEEP_MS = 100;
 self.onmessage = (e: MessageEvent<WriterStart>) => {
 	const { state, control, cpu, size, rate } = e.data;
 	const ring = wrapRing(state);
-	const ctl = new Int32Array(control);
+	const ctl = writerControl(control);
 	const payload = new Uint8Array(size);
 	let seq = 0;
 	const t0 = performance.now();
-	while (Atomics.load(ctl, 0) === WRITER_RUN) {
+	while (Atomics.load(ctl.run, 0) === WRITER_RUN) {
 		// Flat out: batches of 256; at a rate: as many as are due, then sleep.
 		const due = rate > 0 ? Math.floor(((performance.now() - t0) / 1000) * rate) - seq : 256;
 		if (due > 0)
 			seq += writeBurst(ring, cpu, payload, due, (n) => stampPayload(payload, seq + n, cpu));
-		Atomics.store(ctl, 1 + cpu, seq);
+		storeWritten(ctl, cpu, seq);
 		if (rate > 0)
 			Atomics.wait(
-				ctl,
+				ctl.run,
 				0,
 				WRITER_RUN,
 				Math.min(MAX_SLEEP_MS, Math.max(MIN_SLEEP_MS, 1000 / rate))

@@ -8,18 +8,13 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { main } from '../../../src/cli/main';
 import { decodeUtf8, firstInvalidUtf8, readBounded } from '../../../src/cli/input';
-import {
-	checkInvariants,
-	FormatError,
-	parseScenario,
-	runScenario,
-	Simulation
-} from '../../../src/lib/ring';
+import { checkInvariants, FormatError, runScenario, Simulation } from '../../../src/lib/ring';
+import { parseScenario } from '../../../src/lib/session';
 import { cpusTouched, REFUSAL_CHECK_MAX_BYTES } from '../../../src/lib/ring/scenario';
 import { MAX_DEPTH } from '../../../src/lib/ring/input-bounds';
 import { MAX_STATE_BYTES, S_NR_PAGES } from '../../../src/lib/ring/layout';
 import { structI, structOf } from '../../../src/lib/ring/ring';
-import { base64urlEncode, decodeShareQuery } from '../../../src/lib/ring/url-state';
+import { base64urlEncode, decodeShareQuery } from '../../../src/lib/ui/url-state';
 
 function run(args: string[]) {
 	const out: string[] = [];

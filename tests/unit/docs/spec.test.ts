@@ -105,8 +105,8 @@ const REJECTION_SOURCES: { file: string; only?: readonly string[] }[] = [
 	// what the lab's load, step and share answer with (page-api.ts passes it on)
 	{ file: 'src/lib/ui/simulation.svelte.ts', only: ['load', 'step', 'share'] },
 	// the engine's refusals of a move in time or of a step on a frozen timeline
-	{ file: 'src/lib/ring/timeline.ts', only: ['seek', 'apply'] },
-	{ file: 'src/lib/ring/host.ts', only: ['timelineCall'] }
+	{ file: 'src/lib/session/timeline.ts', only: ['seek', 'apply'] },
+	{ file: 'src/lib/worker/host.ts', only: ['timelineCall'] }
 ];
 
 /** True when some line of `text` holds the pieces in order. */

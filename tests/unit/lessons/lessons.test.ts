@@ -16,7 +16,8 @@ import {
 	narrationUpTo,
 	questionPosition
 } from '../../../src/lib/lessons/lesson';
-import { FormatError, parseScenario, runScenario, Timeline } from '../../../src/lib/ring';
+import { FormatError, runScenario } from '../../../src/lib/ring';
+import { parseScenario, Timeline } from '../../../src/lib/session';
 import { narration } from '../../../src/lib/ui/narration';
 
 const dir = join(__dirname, '../../../scenarios/lessons');

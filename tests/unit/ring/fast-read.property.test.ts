@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { Simulation } from '../../../src/lib/ring';
-import { getReader } from '../../../src/lib/ring/fast-read';
+import { getReader } from '../../../src/lib/ring/reader/get-reader';
 import { MappedConsumer } from '../../../src/lib/ring/mapped-consumer';
 import { takeHandedEvents, type ConsumerCursor } from '../../../src/lib/ring/user-space';
 

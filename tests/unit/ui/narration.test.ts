@@ -2,8 +2,9 @@
 // another writer's reservation has not made its event readable, whatever the nesting; and pages
 // are named as the drawing names them (IDs once mapped).
 import { describe, expect, it } from 'vitest';
-import { describeCpu, parseScenario, type Step } from '../../../src/lib/ring';
-import { Timeline } from '../../../src/lib/ring/timeline';
+import { describeCpu, type Step } from '../../../src/lib/ring';
+import { parseScenario } from '../../../src/lib/session';
+import { Timeline } from '../../../src/lib/session/timeline';
 import { entryCpu, narration } from '../../../src/lib/ui/narration';
 import { onScreenNames } from '../../../src/lib/ui/on-screen-names';
 

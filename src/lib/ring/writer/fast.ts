@@ -8,17 +8,14 @@
  * Kernel: ring_buffer_write (kernel/trace/ring_buffer.c, checked against 6.10 - 6.18).
  */
 import {
-	allocSlot,
+	claimSlot,
 	CTX_TASK,
 	freeSlot,
 	K_BUFFER,
 	K_CPU,
 	K_CTX,
 	K_ERRNO,
-	K_OP,
 	K_PC,
-	K_STATE,
-	K_STRUCT,
 	OP_WRITE,
 	R_AT,
 	R_CLOCK_READS,
@@ -112,18 +109,17 @@ export function writeEvent(
 
 /** The same write through the step machine, run to its end in a context slot of its own. */
 export const writeStepped: typeof writeEvent = (ring, cpu, payload, at = -1, warn) => {
-	const k = allocSlot(ring);
+	const k = claimSlot(ring, {
+		state: SLOT_RUNNING,
+		op: OP_WRITE,
+		cpu,
+		ctx: CTX_TASK,
+		struct: ring.i32[bufferTableIndex(ring, 0, cpu)]!
+	});
 	if (k < 0) return false;
 	const K = slotI(ring, k);
 	const F = slotF(ring, k);
 	const { i32, f64 } = ring;
-	i32[K + K_STATE] = SLOT_RUNNING;
-	i32[K + K_OP] = OP_WRITE;
-	i32[K + K_CPU] = cpu;
-	i32[K + K_CTX] = CTX_TASK;
-	i32[K + K_PC] = 0;
-	i32[K + K_BUFFER] = 0;
-	i32[K + K_STRUCT] = i32[bufferTableIndex(ring, 0, cpu)]!;
 	f64[F + R_PAYLOAD_LEN] = payload.length;
 	f64[F + R_AT] = at;
 	f64[F + R_DELTA_NS] = -1;
