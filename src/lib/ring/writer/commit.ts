@@ -21,25 +21,29 @@ import {
 	SF_ENTRIES
 } from '../layout';
 import { isReaderPage, nextPage } from '../page-ring';
-import { descI, structOf, subbufOff } from '../ring';
+import { descI, structF, structOf, subbufOff, type Ring } from '../ring';
 import { writeCommit } from '../subbuf';
-import { setStruct, type Exec, type Regs } from './exec';
+import { O_COMMITS, O_MAXCOUNT, OUT, setStruct, type Exec, type Regs } from './exec';
 import { returnTo, setReturn, W } from './steps';
 
 /**
- * Step 'commit': entries++ on the CPU buffer. ring_buffer_unlock_commit looks buffer->buffers[cpu]
- * up again: after a racing snapshot swap it is not the struct the event was reserved in.
- * Kernel: rb_commit.
+ * rb_commit over values: entries++ on CPU `cpu`'s buffer of `buffer`, looked up again (after a
+ * racing snapshot swap it is not the struct the event was reserved in); returns that struct.
  */
+export function commitAt(ring: Ring, buffer: number, cpu: number): number {
+	const cs = structOf(ring, buffer, cpu);
+	const CF = structF(ring, cs);
+	ring.f64[CF + SF_ENTRIES] = ring.f64[CF + SF_ENTRIES]! + 1;
+	return cs;
+}
+
+/** Step 'commit': entries++ on the CPU buffer. Kernel: rb_commit. */
 export function rbCommit(x: Exec, r: Regs): number {
-	const ring = x.ring;
 	const ri = r.i;
 	const K = r.K;
 	const s = ri[K + K_STRUCT]!;
-	const cs = structOf(ring, ri[K + K_BUFFER]!, ri[K + K_CPU]!);
+	const cs = commitAt(x.ring, ri[K + K_BUFFER]!, ri[K + K_CPU]!);
 	setStruct(r, cs);
-	const CF = r.SF;
-	ring.f64[CF + SF_ENTRIES] = ring.f64[CF + SF_ENTRIES]! + 1;
 	setReturn(r, W.unlock);
 	if (x.verbose)
 		x.note =
@@ -51,8 +55,7 @@ export function rbCommit(x: Exec, r: Regs): number {
 
 /** Step 'endCheck': committing must be above zero here. Kernel: rb_end_commit. */
 export function endCommitCheck(x: Exec, r: Regs): number {
-	const SI = r.SI;
-	const committing = r.i32[SI + S_COMMITTING]!;
+	const committing = r.i32[r.SI + S_COMMITTING]!;
 	if (committing === 0) {
 		x.warn('rb_end_commit with committing == 0');
 		if (x.verbose) x.note = 'committing is already 0: the kernel warns.';
@@ -63,15 +66,25 @@ export function endCommitCheck(x: Exec, r: Regs): number {
 }
 
 /**
+ * rb_end_commit's snapshot over values: commits of struct SI in OUT[O_COMMITS]; are we the
+ * outermost writer (committing == 1)? Then the walk's loop budget in OUT[O_MAXCOUNT] and true.
+ */
+export function endSnapAt(i32: Int32Array, SI: number): boolean {
+	OUT[O_COMMITS] = i32[SI + S_COMMITS]!;
+	if (i32[SI + S_COMMITTING] !== 1) return false;
+	OUT[O_MAXCOUNT] = i32[SI + S_NR_PAGES]! * 100;
+	return true;
+}
+
+/**
  * Step 'endSnap': snapshot commits; are we the outermost writer (committing == 1)? Only it moves
  * the commit. Kernel: rb_end_commit.
  */
 export function endCommitSnap(x: Exec, r: Regs): number {
-	const i32 = r.i32;
-	const SI = r.SI;
-	r.f[r.F + R_COMMITS] = i32[SI + S_COMMITS]!;
-	if (i32[SI + S_COMMITTING] === 1) {
-		r.f[r.F + R_MAXCOUNT] = i32[SI + S_NR_PAGES]! * 100;
+	const outer = endSnapAt(r.i32, r.SI);
+	r.f[r.F + R_COMMITS] = OUT[O_COMMITS]!;
+	if (outer) {
+		r.f[r.F + R_MAXCOUNT] = OUT[O_MAXCOUNT]!;
 		if (x.verbose) x.note = 'We are the outermost writer: move the commit up to the tail.';
 		return W.commitPage;
 	}
@@ -90,12 +103,12 @@ export function setCommitPage(x: Exec, r: Regs): number {
 	const i32 = ring.i32;
 	const s = r.i[r.K + K_STRUCT]!;
 	const SI = r.SI;
-	const cp = i32[SI + S_COMMIT_PAGE]!;
-	const tp = localRead(i32, SI + S_TAIL_PAGE);
-	if (cp === tp) {
+	if (commitCaughtUp(i32, SI)) {
 		if (x.verbose) x.note = 'The commit page is the tail page.';
 		return W.commitIndex;
 	}
+	const cp = i32[SI + S_COMMIT_PAGE]!;
+	const tp = localRead(i32, SI + S_TAIL_PAGE);
 	if (--r.f[r.F + R_MAXCOUNT]! <= 0) {
 		x.warn('rb_set_commit_to_write looped too long');
 		return W.endDec;
@@ -113,29 +126,39 @@ export function setCommitPage(x: Exec, r: Regs): number {
 }
 
 /**
- * Step 'commitIndex': publish the commit index of the commit page (the tail page): readers may
- * read up to there. Kernel: rb_set_commit_to_write (second loop).
+ * rb_set_commit_to_write's second loop over values: publish the commit index of struct s's commit
+ * page (the tail page); readers may read up to there. Returns that page.
  */
-export function setCommitIndex(x: Exec, r: Regs): number {
-	const ring = x.ring;
+export function commitIndexAt(ring: Ring, s: number, SI: number): number {
 	const i32 = ring.i32;
-	const s = r.i[r.K + K_STRUCT]!;
-	const cp = i32[r.SI + S_COMMIT_PAGE]!;
+	const cp = i32[SI + S_COMMIT_PAGE]!;
 	const w = i32[descI(ring, s, cp) + D_WRITE]! & RB_WRITE_MASK;
 	const off = subbufOff(ring, s, cp);
 	// local_read(&commit_page->page->commit): only this CPU's writers move it
 	if (localRead(i32, (off + 8) >> 2) >>> 0 !== w) writeCommit(ring, off, w);
-	if (x.verbose)
+	return cp;
+}
+
+/** Step 'commitIndex': commitIndexAt. Kernel: rb_set_commit_to_write (second loop). */
+export function setCommitIndex(x: Exec, r: Regs): number {
+	const cp = commitIndexAt(x.ring, r.i[r.K + K_STRUCT]!, r.SI);
+	if (x.verbose) {
+		const w = r.i32[descI(x.ring, r.i[r.K + K_STRUCT]!, cp) + D_WRITE]! & RB_WRITE_MASK;
 		x.note = `Publish commit = ${w} on page ${cp}: readers may now read up to there.`;
+	}
 	return W.commitAgain;
+}
+
+/** Has the commit page caught up with the tail page of struct SI? Kernel: rb_set_commit_to_write. */
+export function commitCaughtUp(i32: Int32Array, SI: number): boolean {
+	return i32[SI + S_COMMIT_PAGE] === localRead(i32, SI + S_TAIL_PAGE);
 }
 
 /** Step 'commitAgain': did an interrupt move the tail meanwhile? Kernel: rb_set_commit_to_write. */
 export function setCommitAgain(x: Exec, r: Regs): number {
-	const i32 = r.i32;
 	const SI = r.SI;
-	if (i32[SI + S_COMMIT_PAGE] !== localRead(i32, SI + S_TAIL_PAGE)) {
-		r.f[r.F + R_MAXCOUNT] = i32[SI + S_NR_PAGES]! * 100;
+	if (!commitCaughtUp(r.i32, SI)) {
+		r.f[r.F + R_MAXCOUNT] = r.i32[SI + S_NR_PAGES]! * 100;
 		if (x.verbose) x.note = 'An interrupt moved the tail meanwhile: walk the commit again.';
 		return W.commitPage;
 	}
@@ -143,25 +166,37 @@ export function setCommitAgain(x: Exec, r: Regs): number {
 	return W.endDec;
 }
 
+/** rb_end_commit's committing-- over values; returns the new count. */
+export function endDecAt(i32: Int32Array, SI: number): number {
+	return --i32[SI + S_COMMITTING]!;
+}
+
 /** Step 'endDec': committing--. Kernel: rb_end_commit. */
 export function endCommitDec(x: Exec, r: Regs): number {
-	const i32 = r.i32;
-	const SI = r.SI;
-	i32[SI + S_COMMITTING]!--;
-	if (x.verbose) x.note = `committing = ${i32[SI + S_COMMITTING]}.`;
+	const committing = endDecAt(r.i32, r.SI);
+	if (x.verbose) x.note = `committing = ${committing}.`;
 	return W.endRecheck;
 }
 
 /**
- * Step 'endRecheck': did an interrupt write after we moved the commit (commits changed and no
- * one is committing)? Then committing++ and move it again; else return to the caller.
+ * rb_end_commit's recheck over values: did an interrupt write after we moved the commit (commits
+ * of struct SI is no longer the snapshot `commits` and no one is committing)? Then committing++
+ * and true: move it again.
+ */
+export function endRecheckAt(i32: Int32Array, SI: number, commits: number): boolean {
+	if (i32[SI + S_COMMITS] !== commits && i32[SI + S_COMMITTING] === 0) {
+		i32[SI + S_COMMITTING]!++;
+		return true;
+	}
+	return false;
+}
+
+/**
+ * Step 'endRecheck': endRecheckAt; again from the snapshot, else return to the caller.
  * Kernel: rb_end_commit.
  */
 export function endCommitRecheck(x: Exec, r: Regs): number {
-	const i32 = r.i32;
-	const SI = r.SI;
-	if (i32[SI + S_COMMITS] !== r.f[r.F + R_COMMITS] && i32[SI + S_COMMITTING] === 0) {
-		i32[SI + S_COMMITTING]!++;
+	if (endRecheckAt(r.i32, r.SI, r.f[r.F + R_COMMITS]!)) {
 		if (x.verbose)
 			x.note =
 				'An interrupt wrote after we moved the commit: committing++ and move it again.';

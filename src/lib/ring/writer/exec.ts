@@ -99,6 +99,21 @@ export function scratchRegs(): Regs {
 	return new Regs(new Int32Array(SLOT_I32), 0, new Float64Array(SLOT_F64), 0, -1, NO_STATE);
 }
 
+/**
+ * Where a step function over values leaves its results beyond the one it returns (one shared
+ * scratch, read by the caller right after the call; never part of the state).
+ */
+export const OUT = new Float64Array(8);
+/** OUT indices: [A]'s stamps, clock and what time the event carries; rb_end_commit's snapshot. */
+export const O_TS = 0;
+export const O_BEFORE = 1;
+export const O_AFTER = 2;
+export const O_DELTA = 3;
+export const O_ADDTS = 4;
+export const O_LENGTH = 5;
+export const O_COMMITS = 6;
+export const O_MAXCOUNT = 7;
+
 // Why a write failed (register R_RET when the writer ends with K_ERRNO set).
 export const WHY_RECORD_OFF = 1;
 export const WHY_CPU_DISABLED = 2;

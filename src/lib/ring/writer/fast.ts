@@ -7,6 +7,7 @@
  * Free-running writers in the Worker call it through writeBurst (burst.ts).
  * Kernel: ring_buffer_write (kernel/trace/ring_buffer.c, checked against 6.10 - 6.18).
  */
+import { localRead } from '../atomics';
 import {
 	claimSlot,
 	CTX_TASK,
@@ -16,43 +17,140 @@ import {
 	K_CTX,
 	K_ERRNO,
 	K_PC,
+	K_RET_PC,
 	OP_WRITE,
+	R_AFTER,
 	R_AT,
+	R_BEFORE,
 	R_CLOCK_READS,
+	R_COMMITS,
+	R_DELTA,
 	R_DELTA_NS,
+	R_LENGTH,
+	R_NR_LOOPS,
 	R_PAYLOAD_LEN,
+	R_TAIL,
+	R_TS,
+	R_W,
+	R_WRITE,
+	R_ADDTS,
 	SLOT_RUNNING,
 	slotF,
 	slotI
 } from '../context';
-import { bufferTableIndex, type Ring } from '../ring';
-import * as commit from './commit';
+import { S_TAIL_PAGE } from '../layout';
+import { bufferTableIndex, descI, structF, structI, subbufOff, type Ring } from '../ring';
+import {
+	commitAt,
+	commitCaughtUp,
+	commitIndexAt,
+	endDecAt,
+	endRecheckAt,
+	endSnapAt
+} from './commit';
 import { copyPayload } from './copy';
-import { scratchRegs, setStruct, type Exec } from './exec';
-import { checkSwap, lockReserve, startCommit } from './lock-reserve';
-import { reserveA, reserveB, reserveC, reserveD } from './reserve';
+import {
+	O_ADDTS,
+	O_AFTER,
+	O_BEFORE,
+	O_COMMITS,
+	O_DELTA,
+	O_LENGTH,
+	O_TS,
+	OUT,
+	scratchRegs,
+	setStruct,
+	setTailPage,
+	type Exec
+} from './exec';
+import { checkSwapAt, lockAt, startCommitAt } from './lock-reserve';
+import { afterReserve, reserveAt, reserveWrite, stampBefore, stampWrite } from './reserve';
 import { runStep, stepWriter, W, W_DONE } from './steps';
-import { unlockCommit } from './unlock';
-import { payloadOffset, updateEvent } from './update';
-
-/** The fast path's registers: laid out like a context slot, never part of the state. */
+import { unlockAt } from './unlock';
+import { payloadAt, updateAt } from './update';
+/** The fast path's registers, laid out like a context slot, never part of the state: filled
+ * only when a write leaves the common turn and continues through the step table. */
 const FAST = scratchRegs();
 let fastPayload: Uint8Array = new Uint8Array(0);
 let fastWarn: ((message: string) => void) | undefined;
+const fastWarnOf = (message: string): void => fastWarn?.(message);
 /** The fast path's host: nobody watches, warnings go to writeEvent's `warn`. */
 const FAST_X: Exec = {
 	ring: undefined as unknown as Ring,
 	note: '',
 	verbose: false,
-	warn: (message) => fastWarn?.(message),
+	warn: fastWarnOf,
 	payload: (_k, _dst, offset) => copyPayload(FAST_X.ring, offset, fastPayload)
 };
+
+// The pcs where a write may leave the common turn.
+const PC_D = W.D;
+const PC_UNLOCK = W.unlock;
+
+/**
+ * Leaves the common turn: the writer's locals into the scratch registers (the values so far; the
+ * step that comes next works out the rest), then the step table from `next` to the end.
+ * Returns whether the write succeeded.
+ */
+function continueStepped(
+	ring: Ring,
+	next: number,
+	cpu: number,
+	s: number,
+	tp: number,
+	len: number,
+	at: number,
+	length: number,
+	w: number,
+	ts: number,
+	addts: number,
+	delta: number,
+	write: number,
+	commits: number
+): boolean {
+	const r = FAST;
+	const ri = r.i;
+	const rf = r.f;
+	FAST_X.ring = ring;
+	r.ring = ring;
+	r.i32 = ring.i32;
+	r.f64 = ring.f64;
+	ri[K_CPU] = cpu;
+	ri[K_CTX] = CTX_TASK;
+	ri[K_BUFFER] = 0;
+	ri[K_ERRNO] = 0;
+	ri[K_RET_PC] = PC_UNLOCK;
+	setStruct(r, s);
+	setTailPage(r, tp);
+	rf[R_PAYLOAD_LEN] = len;
+	rf[R_AT] = at;
+	rf[R_DELTA_NS] = -1;
+	rf[R_CLOCK_READS] = 1;
+	rf[R_NR_LOOPS] = 1;
+	rf[R_LENGTH] = length;
+	rf[R_W] = w;
+	rf[R_BEFORE] = OUT[O_BEFORE]!;
+	rf[R_AFTER] = OUT[O_AFTER]!;
+	rf[R_TS] = ts;
+	rf[R_ADDTS] = addts;
+	rf[R_DELTA] = delta;
+	rf[R_WRITE] = write;
+	rf[R_TAIL] = write - length;
+	rf[R_COMMITS] = commits;
+	while (next !== W_DONE) next = runStep(FAST_X, r, next);
+	return ri[K_ERRNO] === 0;
+}
 
 /**
  * Writes one event of `payload` on `cpu` (task context), at absolute time `at` ns when given
  * (never before the clock), else one clock step after the last. Returns false when the kernel
  * would not write it (recording off, too large, dropped in producer/consumer mode, ...).
  * `warn` receives the kernel's warnings.
+ *
+ * The steps of a write that fits on the tail page, in the step machine's order, through the same
+ * functions over values its steps call, with the registers in locals. Any other turn (a page
+ * crossing, an interrupted writer, a swap, a failure) continues through the step table
+ * (continueStepped) from the step where it leaves.
  */
 export function writeEvent(
 	ring: Ring,
@@ -61,50 +159,117 @@ export function writeEvent(
 	at = -1,
 	warn?: (message: string) => void
 ): boolean {
-	const x = FAST_X;
-	const r = FAST;
-	x.ring = ring;
-	fastPayload = payload;
 	fastWarn = warn;
-	const ri = r.i;
-	const rf = r.f;
-	r.ring = ring;
-	r.i32 = ring.i32;
-	r.f64 = ring.f64;
-	ri[K_CPU] = cpu;
-	ri[K_CTX] = CTX_TASK;
-	ri[K_BUFFER] = 0;
-	ri[K_ERRNO] = 0;
-	setStruct(r, ring.i32[bufferTableIndex(ring, 0, cpu)]!);
-	rf[R_PAYLOAD_LEN] = payload.length;
-	rf[R_AT] = at;
-	rf[R_DELTA_NS] = -1;
-	rf[R_CLOCK_READS] = 0;
-	// The steps of a write that fits on the tail page, in the step machine's order.
-	let next = lockReserve(x, r);
-	if (next === W.startCommit) next = startCommit(x, r);
-	if (next === W.checkSwap) next = checkSwap(x, r);
-	if (next === W.A) next = reserveA(x, r);
-	if (next === W.B) next = reserveB(x, r);
-	if (next === W.C) next = reserveC(x, r);
-	if (next === W.D) next = reserveD(x, r);
-	if (next === W.update) next = updateEvent(x, r);
-	if (next === W.copy) {
-		copyPayload(ring, payloadOffset(r), payload);
-		next = W.commit;
+	fastPayload = payload;
+	const len = payload.length;
+	// 'lock': ring_buffer_lock_reserve
+	const s = lockAt(ring, 0, cpu, CTX_TASK, len);
+	if (s < 0) return false;
+	const { i32, f64 } = ring;
+	const SI = structI(ring, s);
+	const SF = structF(ring, s);
+	// 'startCommit', 'checkSwap'
+	startCommitAt(i32, SI);
+	let length = checkSwapAt(i32, SI, 0, len);
+	if (length < 0) {
+		// the per-CPU buffer was swapped: 'unlockFail' through the table, the write fails
+		continueStepped(ring, W.unlockFail, cpu, s, 0, len, at, 0, 0, 0, 0, 0, 0, 0);
+		return false;
 	}
-	if (next === W.commit) next = commit.rbCommit(x, r);
-	if (next === W.endCheck) next = commit.endCommitCheck(x, r);
-	if (next === W.endSnap) next = commit.endCommitSnap(x, r);
-	if (next === W.commitPage) next = commit.setCommitPage(x, r);
-	if (next === W.commitIndex) next = commit.setCommitIndex(x, r);
-	if (next === W.commitAgain) next = commit.setCommitAgain(x, r);
-	if (next === W.endDec) next = commit.endCommitDec(x, r);
-	if (next === W.endRecheck) next = commit.endCommitRecheck(x, r);
-	if (next === W.unlock) next = unlockCommit(x, r);
-	// Any other turn (a page crossing, a head push, a failure): the same steps through the table.
-	while (next !== W.done) next = runStep(x, r, next);
-	return ri[K_ERRNO] === 0;
+	// [A] (the first attempt: nr_loops 1, the write's first clock read), [B], [C]
+	const tp = localRead(i32, SI + S_TAIL_PAGE);
+	const d = descI(ring, s, tp);
+	const w = reserveAt(ring, SF, d, length, 0, at, -1);
+	const ts = OUT[O_TS]!;
+	const addts = OUT[O_ADDTS]!;
+	let delta = OUT[O_DELTA]!;
+	length = OUT[O_LENGTH]!;
+	stampBefore(f64, SF, ts);
+	const write = reserveWrite(i32, d, length);
+	const next = afterReserve(write, length, w, ring.L.capacity);
+	if (next !== PC_D)
+		return continueStepped(
+			ring,
+			next,
+			cpu,
+			s,
+			tp,
+			len,
+			at,
+			length,
+			w,
+			ts,
+			addts,
+			delta,
+			write,
+			0
+		);
+	// [D], 'update', 'copy'
+	delta = stampWrite(f64, SF, ts, addts, OUT[O_AFTER]!);
+	const base = subbufOff(ring, s, tp);
+	const tail = write - length;
+	updateAt(ring, SI, SF, d, base, cpu, tail, addts, ts, delta, length, fastWarnOf);
+	copyPayload(ring, payloadAt(i32, base, tail, addts), payload);
+	// 'commit', then rb_end_commit: 'endCheck' (committing holds our own count), 'endSnap'
+	const cs = commitAt(ring, 0, cpu);
+	if (cs !== s || !endSnapAt(i32, SI) || !commitCaughtUp(i32, SI))
+		return continueStepped(
+			ring,
+			W.endCheck,
+			cpu,
+			cs,
+			tp,
+			len,
+			at,
+			length,
+			w,
+			ts,
+			addts,
+			delta,
+			write,
+			0
+		);
+	const commits = OUT[O_COMMITS]!;
+	// 'commitPage' (the commit page is the tail page), 'commitIndex', 'commitAgain'
+	commitIndexAt(ring, s, SI);
+	if (!commitCaughtUp(i32, SI))
+		return continueStepped(
+			ring,
+			W.commitAgain,
+			cpu,
+			s,
+			tp,
+			len,
+			at,
+			length,
+			w,
+			ts,
+			addts,
+			delta,
+			write,
+			commits
+		);
+	// 'endDec', 'endRecheck', 'unlock'
+	endDecAt(i32, SI);
+	if (endRecheckAt(i32, SI, commits))
+		return continueStepped(
+			ring,
+			W.endSnap,
+			cpu,
+			s,
+			tp,
+			len,
+			at,
+			length,
+			w,
+			ts,
+			addts,
+			delta,
+			write,
+			commits
+		);
+	unlockAt(i32, SI, CTX_TASK);
+	return true;
 }
 
 /** The same write through the step machine, run to its end in a context slot of its own. */

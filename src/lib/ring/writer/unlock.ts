@@ -11,12 +11,15 @@ import { readCommit } from '../subbuf';
 import { recursionBit, type Exec, type Regs } from './exec';
 import { W } from './steps';
 
+/** trace_recursive_unlock over values: clears context `ctx`'s recursion bit on struct SI. */
+export function unlockAt(i32: Int32Array, SI: number, ctx: number): void {
+	i32[SI + S_RECURSION] = i32[SI + S_RECURSION]! & ~recursionBit(ctx);
+}
+
 /** Clears this context's recursion bit; returns the struct's int32 index. */
 function recursionUnlock(x: Exec, r: Regs): number {
-	const SI = r.SI;
-	const i32 = r.i32;
-	i32[SI + S_RECURSION] = i32[SI + S_RECURSION]! & ~recursionBit(r.i[r.K + K_CTX]!);
-	return SI;
+	unlockAt(r.i32, r.SI, r.i[r.K + K_CTX]!);
+	return r.SI;
 }
 
 /** Step 'unlock': recursion unlock, the event is committed. Kernel: ring_buffer_unlock_commit. */
