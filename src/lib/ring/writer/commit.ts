@@ -126,26 +126,26 @@ export function setCommitPage(x: Exec, r: Regs): number {
 }
 
 /**
- * rb_set_commit_to_write's second loop over values: publish the commit index of struct s's commit
- * page (the tail page); readers may read up to there. Returns that page.
+ * rb_set_commit_to_write's second loop over values: publish the commit index of the commit page
+ * (the tail page; descriptor d, sub-buffer at byte `off`): readers may read up to there. Returns
+ * the index.
  */
-export function commitIndexAt(ring: Ring, s: number, SI: number): number {
+export function commitIndexAt(ring: Ring, d: number, off: number): number {
 	const i32 = ring.i32;
-	const cp = i32[SI + S_COMMIT_PAGE]!;
-	const w = i32[descI(ring, s, cp) + D_WRITE]! & RB_WRITE_MASK;
-	const off = subbufOff(ring, s, cp);
+	const w = i32[d + D_WRITE]! & RB_WRITE_MASK;
 	// local_read(&commit_page->page->commit): only this CPU's writers move it
 	if (localRead(i32, (off + 8) >> 2) >>> 0 !== w) writeCommit(ring, off, w);
-	return cp;
+	return w;
 }
 
 /** Step 'commitIndex': commitIndexAt. Kernel: rb_set_commit_to_write (second loop). */
 export function setCommitIndex(x: Exec, r: Regs): number {
-	const cp = commitIndexAt(x.ring, r.i[r.K + K_STRUCT]!, r.SI);
-	if (x.verbose) {
-		const w = r.i32[descI(x.ring, r.i[r.K + K_STRUCT]!, cp) + D_WRITE]! & RB_WRITE_MASK;
+	const ring = x.ring;
+	const s = r.i[r.K + K_STRUCT]!;
+	const cp = ring.i32[r.SI + S_COMMIT_PAGE]!;
+	const w = commitIndexAt(ring, descI(ring, s, cp), subbufOff(ring, s, cp));
+	if (x.verbose)
 		x.note = `Publish commit = ${w} on page ${cp}: readers may now read up to there.`;
-	}
 	return W.commitAgain;
 }
 

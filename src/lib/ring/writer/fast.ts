@@ -209,7 +209,7 @@ export function writeEvent(
 	const base = subbufOff(ring, s, tp);
 	const tail = write - length;
 	updateAt(ring, SI, SF, d, base, cpu, tail, addts, ts, delta, length, fastWarnOf);
-	copyPayload(ring, payloadAt(i32, base, tail, addts), payload);
+	copyPayload(ring, payloadAt(base, tail, addts, length), payload);
 	// 'commit', then rb_end_commit: 'endCheck' (committing holds our own count), 'endSnap'
 	const cs = commitAt(ring, 0, cpu);
 	if (cs !== s || !endSnapAt(i32, SI) || !commitCaughtUp(i32, SI))
@@ -231,7 +231,7 @@ export function writeEvent(
 		);
 	const commits = OUT[O_COMMITS]!;
 	// 'commitPage' (the commit page is the tail page), 'commitIndex', 'commitAgain'
-	commitIndexAt(ring, s, SI);
+	commitIndexAt(ring, d, base);
 	if (!commitCaughtUp(i32, SI))
 		return continueStepped(
 			ring,

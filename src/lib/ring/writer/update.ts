@@ -5,7 +5,14 @@
  * Kernel: rb_update_event, rb_add_timestamp, ring_buffer_write's memcpy
  * (kernel/trace/ring_buffer.c, checked against 6.10 - 6.18).
  */
-import { BUF_PAGE_HDR_SIZE, MAX_NEST, RB_LEN_TIME_EXTEND, TS_59 } from '../constants';
+import {
+	BUF_PAGE_HDR_SIZE,
+	MAX_NEST,
+	RB_EVNT_HDR_SIZE,
+	RB_LEN_TIME_EXTEND,
+	RB_MAX_SMALL_DATA,
+	TS_59
+} from '../constants';
 import { K_CPU, R_ADDTS, R_DELTA, R_LENGTH, R_PAYLOAD_LEN, R_SEQ, R_TAIL, R_TS } from '../context';
 import { encodeDataHeader, encodeTimeRecord } from '../format';
 import { D_ENTRIES, H_SEQ, S_COMMITTING, SF_ENTRIES_BYTES, SF_EVENT_STAMP } from '../layout';
@@ -14,6 +21,27 @@ import { localAddReturn } from '../atomics';
 import { ADD_FORCE, O_DELTA, OUT, type Exec, type Regs } from './exec';
 import type { Ring } from '../ring';
 import { W } from './steps';
+
+/**
+ * rb_add_timestamp: at word wi, an absolute stamp (ADD_FORCE in `addts`) or a time extend carrying
+ * `delta`; returns the delta left for the data header (0).
+ */
+function addTimeStamp(
+	i32: Int32Array,
+	wi: number,
+	tail: number,
+	addts: number,
+	delta: number,
+	warn: (message: string) => void
+): number {
+	const abs = (addts & ADD_FORCE) !== 0;
+	if (!abs && (delta > TS_59 || delta < 0)) {
+		warn(`Delta way too big or clock went backwards (delta ${delta})`);
+		delta = 0;
+	}
+	encodeTimeRecord(i32, wi, abs ? delta % TS_59 : delta, abs, !abs && tail === 0);
+	return 0;
+}
 
 /**
  * rb_update_event over values: the event of `length` bytes at `tail` of the tail page (descriptor
@@ -44,16 +72,9 @@ export function updateAt(
 	let wi = (base + BUF_PAGE_HDR_SIZE + tail) >> 2;
 	let rec = length;
 	if (addts) {
-		// rb_add_timestamp: an absolute stamp, or a time extend carrying the delta
-		const abs = (addts & ADD_FORCE) !== 0;
-		if (!abs && (delta > TS_59 || delta < 0)) {
-			warn(`Delta way too big or clock went backwards (delta ${delta})`);
-			delta = 0;
-		}
-		encodeTimeRecord(i32, wi, abs ? delta % TS_59 : delta, abs, !abs && tail === 0);
+		delta = addTimeStamp(i32, wi, tail, addts, delta, warn);
 		wi += 2;
 		rec -= RB_LEN_TIME_EXTEND;
-		delta = 0;
 	}
 	encodeDataHeader(i32, wi, rec, delta);
 	const seq = i32[H_SEQ + cpu]!;
@@ -95,18 +116,21 @@ export function updateEvent(x: Exec, r: Regs): number {
 }
 
 /**
- * Byte offset in the state where the payload goes of the event at `tail` of the sub-buffer at byte
- * `base` (after a time record when `addts`).
+ * Byte offset in the state where the payload goes of the event of `length` bytes (R_LENGTH) at
+ * `tail` of the sub-buffer at byte `base`, after a time record when `addts`: a data record longer
+ * than RB_MAX_SMALL_DATA keeps its length in array[0], before the payload (encodeDataHeader).
  */
-export function payloadAt(i32: Int32Array, base: number, tail: number, addts: number): number {
-	const evOff = base + BUF_PAGE_HDR_SIZE + tail + (addts ? RB_LEN_TIME_EXTEND : 0);
-	// a large record (type_len 0) keeps its length in array[0], before the payload
-	return evOff + ((i32[evOff >> 2]! & 0x1f) === 0 ? 8 : 4);
+export function payloadAt(base: number, tail: number, addts: number, length: number): number {
+	const ext = addts ? RB_LEN_TIME_EXTEND : 0;
+	const big = length - ext - RB_EVNT_HDR_SIZE > RB_MAX_SMALL_DATA;
+	return base + BUF_PAGE_HDR_SIZE + tail + ext + (big ? 8 : 4);
 }
 
 /** Byte offset in the state where the payload of the event just written by `r` goes. */
 export function payloadOffset(r: Regs): number {
-	return payloadAt(r.i32, r.base, r.f[r.F + R_TAIL]!, r.f[r.F + R_ADDTS]!);
+	const rf = r.f;
+	const F = r.F;
+	return payloadAt(r.base, rf[F + R_TAIL]!, rf[F + R_ADDTS]!, rf[F + R_LENGTH]!);
 }
 
 /** Step 'copy': the host copies the payload into the event. Kernel: ring_buffer_write's memcpy. */
