@@ -182,7 +182,7 @@ export function writeEvent(
 	const w = reserveAt(ring, SF, d, length, 0, at, -1);
 	const ts = OUT[O_TS]!;
 	const addts = OUT[O_ADDTS]!;
-	let delta = OUT[O_DELTA]!;
+	const delta = OUT[O_DELTA]!;
 	length = OUT[O_LENGTH]!;
 	stampBefore(f64, SF, ts);
 	const write = reserveWrite(i32, d, length);
@@ -204,8 +204,50 @@ export function writeEvent(
 			write,
 			0
 		);
+	return writeReserved(
+		ring,
+		cpu,
+		payload,
+		s,
+		SI,
+		SF,
+		tp,
+		d,
+		len,
+		at,
+		length,
+		w,
+		ts,
+		addts,
+		write
+	);
+}
+
+/**
+ * The rest of writeEvent's common turn, once [C] reserved the bytes where [A] saw the write index:
+ * [D], 'update', 'copy', 'commit' and rb_end_commit. (A function of its own so that V8 inlines the
+ * step functions of each half into it.)
+ */
+function writeReserved(
+	ring: Ring,
+	cpu: number,
+	payload: Uint8Array,
+	s: number,
+	SI: number,
+	SF: number,
+	tp: number,
+	d: number,
+	len: number,
+	at: number,
+	length: number,
+	w: number,
+	ts: number,
+	addts: number,
+	write: number
+): boolean {
+	const { i32, f64 } = ring;
 	// [D], 'update', 'copy'
-	delta = stampWrite(f64, SF, ts, addts, OUT[O_AFTER]!);
+	const delta = stampWrite(f64, SF, ts, addts, OUT[O_AFTER]!);
 	const base = subbufOff(ring, s, tp);
 	const tail = write - length;
 	updateAt(ring, SI, SF, d, base, cpu, tail, addts, ts, delta, length, fastWarnOf);
