@@ -13,7 +13,7 @@ import { descI, structF, structI, subbufOff, type Ring } from '../ring';
 export interface Exec {
 	ring: Ring;
 	/** RB_WARN_ON / WARN_ON_ONCE equivalents: recorded, shown, and frozen on by the host. */
-	warn(message: string): void;
+	warn: (message: string) => void;
 	/** Fills the payload of the write in slot k into `dst` (length R_PAYLOAD_LEN; R_SEQ is set). */
 	payload(k: number, dst: Uint8Array, offset: number): void;
 	/** Plain-words sentence about the step just taken (written only when `verbose`). */
