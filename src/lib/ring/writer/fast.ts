@@ -72,6 +72,7 @@ import { payloadAt, updateAt } from './update';
  * only when a write leaves the common turn and continues through the step table. */
 const FAST = scratchRegs();
 let fastPayload: Uint8Array = new Uint8Array(0);
+let fastAt = -1;
 let fastWarn: ((message: string) => void) | undefined;
 const fastWarnOf = (message: string): void => fastWarn?.(message);
 /** The fast path's host: nobody watches, warnings go to writeEvent's `warn`. */
@@ -98,8 +99,6 @@ function continueStepped(
 	cpu: number,
 	s: number,
 	tp: number,
-	len: number,
-	at: number,
 	length: number,
 	w: number,
 	ts: number,
@@ -122,8 +121,8 @@ function continueStepped(
 	ri[K_RET_PC] = PC_UNLOCK;
 	setStruct(r, s);
 	setTailPage(r, tp);
-	rf[R_PAYLOAD_LEN] = len;
-	rf[R_AT] = at;
+	rf[R_PAYLOAD_LEN] = fastPayload.length;
+	rf[R_AT] = fastAt;
 	rf[R_DELTA_NS] = -1;
 	rf[R_CLOCK_READS] = 1;
 	rf[R_NR_LOOPS] = 1;
@@ -161,6 +160,7 @@ export function writeEvent(
 ): boolean {
 	fastWarn = warn;
 	fastPayload = payload;
+	fastAt = at;
 	const len = payload.length;
 	// 'lock': ring_buffer_lock_reserve
 	const s = lockAt(ring, 0, cpu, CTX_TASK, len);
@@ -173,7 +173,7 @@ export function writeEvent(
 	let length = checkSwapAt(i32, SI, 0, len);
 	if (length < 0) {
 		// the per-CPU buffer was swapped: 'unlockFail' through the table, the write fails
-		continueStepped(ring, W.unlockFail, cpu, s, 0, len, at, 0, 0, 0, 0, 0, 0, 0);
+		continueStepped(ring, W.unlockFail, cpu, s, 0, 0, 0, 0, 0, 0, 0, 0);
 		return false;
 	}
 	// [A] (the first attempt: nr_loops 1, the write's first clock read), [B], [C]
@@ -188,39 +188,8 @@ export function writeEvent(
 	const write = reserveWrite(i32, d, length);
 	const next = afterReserve(write, length, w, ring.L.capacity);
 	if (next !== PC_D)
-		return continueStepped(
-			ring,
-			next,
-			cpu,
-			s,
-			tp,
-			len,
-			at,
-			length,
-			w,
-			ts,
-			addts,
-			delta,
-			write,
-			0
-		);
-	return writeReserved(
-		ring,
-		cpu,
-		payload,
-		s,
-		SI,
-		SF,
-		tp,
-		d,
-		len,
-		at,
-		length,
-		w,
-		ts,
-		addts,
-		write
-	);
+		return continueStepped(ring, next, cpu, s, tp, length, w, ts, addts, delta, write, 0);
+	return writeReserved(ring, cpu, payload, s, SI, SF, tp, d, length, w, ts, addts, write);
 }
 
 /**
@@ -237,8 +206,6 @@ function writeReserved(
 	SF: number,
 	tp: number,
 	d: number,
-	len: number,
-	at: number,
 	length: number,
 	w: number,
 	ts: number,
@@ -255,61 +222,16 @@ function writeReserved(
 	// 'commit', then rb_end_commit: 'endCheck' (committing holds our own count), 'endSnap'
 	const cs = commitAt(ring, 0, cpu);
 	if (cs !== s || !endSnapAt(i32, SI) || !commitCaughtUp(i32, SI))
-		return continueStepped(
-			ring,
-			W.endCheck,
-			cpu,
-			cs,
-			tp,
-			len,
-			at,
-			length,
-			w,
-			ts,
-			addts,
-			delta,
-			write,
-			0
-		);
+		return continueStepped(ring, W.endCheck, cpu, cs, tp, 0, 0, 0, 0, 0, 0, 0);
 	const commits = OUT[O_COMMITS]!;
 	// 'commitPage' (the commit page is the tail page), 'commitIndex', 'commitAgain'
 	commitIndexAt(ring, d, base);
 	if (!commitCaughtUp(i32, SI))
-		return continueStepped(
-			ring,
-			W.commitAgain,
-			cpu,
-			s,
-			tp,
-			len,
-			at,
-			length,
-			w,
-			ts,
-			addts,
-			delta,
-			write,
-			commits
-		);
+		return continueStepped(ring, W.commitAgain, cpu, s, tp, 0, 0, 0, 0, 0, 0, commits);
 	// 'endDec', 'endRecheck', 'unlock'
 	endDecAt(i32, SI);
 	if (endRecheckAt(i32, SI, commits))
-		return continueStepped(
-			ring,
-			W.endSnap,
-			cpu,
-			s,
-			tp,
-			len,
-			at,
-			length,
-			w,
-			ts,
-			addts,
-			delta,
-			write,
-			commits
-		);
+		return continueStepped(ring, W.endSnap, cpu, s, tp, 0, 0, 0, 0, 0, 0, commits);
 	unlockAt(i32, SI, CTX_TASK);
 	return true;
 }
