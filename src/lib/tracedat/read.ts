@@ -246,8 +246,55 @@ export function isTraceDat(file: Uint8Array): boolean {
 	return TRACE_DAT_MAGIC.every((b, i) => file[i] === b);
 }
 
+/** What the reader gathers before the per-CPU data are parsed. */
+class Gathered {
+	version = 0;
+	pageSize = 0;
+	compression = 'none';
+	formats: EventFormat[] = [];
+	header = { headerPage: '', headerEvent: '' };
+	clock: string | null = null;
+	cpuCount: number | null = null;
+	writer: string | null = null;
+	buffers: BufferRef[] = [];
+	/** Where each buffer's data (v7: its BUFFER section; v6: after its CPU table) starts. */
+	bufferAt = new Map<BufferRef, number>();
+}
+
 function read(file: Uint8Array): TraceDat {
-	const c: Cursor = new Cursor(file);
+	const c = new Cursor(file);
+	const g = new Gathered();
+	readInitialFormat(c, g);
+	if (g.version >= FILE_VERSION_SECTIONS) readSections(c, g);
+	else readV6(c, g);
+	if (!g.buffers.length) {
+		c.section = 'options';
+		c.fail('no buffer: the file holds no trace data');
+	}
+	const byId = new Map<number, EventFormat>();
+	for (const f of g.formats) byId.set(f.id, f);
+	return {
+		version: g.version,
+		compression: g.compression,
+		pageSize: g.pageSize,
+		...g.header,
+		formats: g.formats,
+		byId,
+		clock: g.clock ?? g.buffers[0]!.clock,
+		cpuCount: g.cpuCount,
+		writer: g.writer,
+		buffers: g.buffers.map((b) => ({
+			name: b.name,
+			clock: b.clock,
+			subbufSize: b.subbufSize,
+			cpus: b.cpus.map((r) => readCpuData(file, b, r, g.bufferAt.get(b) ?? 0))
+		}))
+	};
+}
+
+/** The magic, the version, the endianness, the long size and the page size. */
+function readInitialFormat(c: Cursor, g: Gathered): void {
+	const file = c.b;
 	if (file.length > MAX_CAPTURE_BYTES)
 		c.fail(`the file is ${file.length} bytes: at most ${MAX_CAPTURE_BYTES} are read`, 0);
 	const magic = c.bytes(Math.min(10, file.length), 'the magic');
@@ -255,224 +302,210 @@ function read(file: Uint8Array): TraceDat {
 		c.fail('not a trace.dat: it does not start with 0x17 0x08 0x44 "tracing"', 0);
 	const vAt = c.pos;
 	const vText = c.cstr('the version', 8);
-	const version = /^\d+$/.test(vText) ? Number(vText) : NaN;
-	if (!(version >= FILE_VERSION_MIN && version <= FILE_VERSION_SECTIONS))
+	g.version = /^\d+$/.test(vText) ? Number(vText) : NaN;
+	if (!(g.version >= FILE_VERSION_MIN && g.version <= FILE_VERSION_SECTIONS))
 		c.fail(`file version "${vText}": ringlab reads versions 6 and 7`, vAt);
 	const endian = c.u8('the endianness');
 	if (endian !== 0)
 		c.fail('a big-endian file: ringlab reads little-endian (x86-64) files', c.pos - 1);
 	const longSize = c.u8('the long size');
 	if (longSize !== 8) c.fail(`long size ${longSize}: ringlab reads 64-bit files`, c.pos - 1);
-	const pageSize = c.u32('the page size');
-	checkSubbufSize(c, pageSize, 'page size');
-	const formats: EventFormat[] = [];
-	let header = { headerPage: '', headerEvent: '' };
-	let clock: string | null = null;
-	let cpuCount: number | null = null;
-	let writer: string | null = null;
-	const buffers: BufferRef[] = [];
-	const bufferAt = new Map<BufferRef, number>();
-	let compression = 'none';
+	g.pageSize = c.u32('the page size');
+	checkSubbufSize(c, g.pageSize, 'page size');
+}
 
-	/** One option's data; true when it was DONE (v7 chains the next options section). */
-	const option = (id: number, data: Uint8Array, at: number): number | null => {
-		const o: Cursor = new Cursor(data);
-		o.section = c.section;
-		const sub = (m: Malformed) => new Malformed(m.section, at + m.offset, m.message);
-		try {
-			if (id === TRACECMD_OPTION_TRACECLOCK && data.length) clock = clockName(latin1(data));
-			else if (id === TRACECMD_OPTION_CPUCOUNT && data.length >= 4)
-				cpuCount = o.u32('CPU count');
-			else if (id === TRACECMD_OPTION_VERSION) writer = latin1(data).replace(/\0.*$/s, '');
-			else if (id === TRACECMD_OPTION_BUFFER_TEXT)
-				throw new Malformed(
-					c.section,
-					at,
-					'a latency (text) buffer: it holds no sub-buffers'
-				);
-			else if (id === TRACECMD_OPTION_BUFFER) {
-				const offset = o.u64('buffer offset');
-				const name = o.cstr('buffer name', 256);
-				const b: BufferRef = { name, clock: null, subbufSize: pageSize, cpus: [] };
-				if (version >= FILE_VERSION_SECTIONS) {
-					b.clock = o.cstr('buffer clock', 256);
-					b.subbufSize = o.u32('buffer page size');
-					checkSubbufSize(o, b.subbufSize, 'buffer page size');
-					const n = o.u32('buffer CPU count');
-					if (n * 20 > data.length) o.fail(`${n} CPUs do not fit in the option`);
-					for (let i = 0; i < n; i++)
-						b.cpus.push({
-							cpu: o.u32('CPU id'),
-							offset: o.u64('CPU data offset'),
-							size: o.u64('CPU data size')
-						});
-				}
-				bufferAt.set(b, offset);
-				buffers.push(b);
-			} else if (id === TRACECMD_OPTION_DONE && version >= FILE_VERSION_SECTIONS)
-				return o.u64('next options offset');
-		} catch (e) {
-			if (e instanceof Malformed) throw sub(e);
-			throw e;
-		}
-		return null;
-	};
+/**
+ * One option's data (handle_options). Returns the next options section's offset for a v7 DONE
+ * option (the sections are chained), else null. Offsets in its errors are file offsets.
+ */
+function readOption(
+	c: Cursor,
+	g: Gathered,
+	id: number,
+	data: Uint8Array,
+	at: number
+): number | null {
+	const o = new Cursor(data);
+	o.section = c.section;
+	try {
+		if (id === TRACECMD_OPTION_TRACECLOCK && data.length) g.clock = clockName(latin1(data));
+		else if (id === TRACECMD_OPTION_CPUCOUNT && data.length >= 4)
+			g.cpuCount = o.u32('CPU count');
+		else if (id === TRACECMD_OPTION_VERSION) g.writer = latin1(data).replace(/\0.*$/s, '');
+		else if (id === TRACECMD_OPTION_BUFFER_TEXT)
+			throw new Malformed(c.section, at, 'a latency (text) buffer: it holds no sub-buffers');
+		else if (id === TRACECMD_OPTION_BUFFER) readBufferOption(o, g, data.length);
+		else if (id === TRACECMD_OPTION_DONE && g.version >= FILE_VERSION_SECTIONS)
+			return o.u64('next options offset');
+	} catch (e) {
+		if (e instanceof Malformed) throw new Malformed(e.section, at + e.offset, e.message);
+		throw e;
+	}
+	return null;
+}
 
-	/** Reads a v7 section header at `offset`, expecting section `id`; returns its data size. */
-	const sectionAt = (offset: number, id: number): number => {
-		c.section = SECTION_NAMES[id] ?? `section ${id}`;
-		c.seek(offset, `the ${c.section} section offset`);
-		const got = c.u16('section id');
-		if (got !== id)
-			c.fail(`section id ${got} where section ${id} (${c.section}) was named`, offset);
-		const flags = c.u16('section flags');
-		if (flags & TRACECMD_SEC_FL_COMPRESS)
-			c.fail(`the ${c.section} section is compressed with ${compression}`, offset);
-		c.u32('section description');
-		const size = c.u64('section size');
-		c.need(size, `the ${c.section} section`);
-		return size;
-	};
+/** A BUFFER option (handle_buffer_option): v7 also carries the buffer's clock and CPU table. */
+function readBufferOption(o: Cursor, g: Gathered, length: number): void {
+	const offset = o.u64('buffer offset');
+	const name = o.cstr('buffer name', 256);
+	const b: BufferRef = { name, clock: null, subbufSize: g.pageSize, cpus: [] };
+	if (g.version >= FILE_VERSION_SECTIONS) {
+		b.clock = o.cstr('buffer clock', 256);
+		b.subbufSize = o.u32('buffer page size');
+		checkSubbufSize(o, b.subbufSize, 'buffer page size');
+		const n = o.u32('buffer CPU count');
+		if (n * 20 > length) o.fail(`${n} CPUs do not fit in the option`);
+		for (let i = 0; i < n; i++)
+			b.cpus.push({
+				cpu: o.u32('CPU id'),
+				offset: o.u64('CPU data offset'),
+				size: o.u64('CPU data size')
+			});
+	}
+	g.bufferAt.set(b, offset);
+	g.buffers.push(b);
+}
 
-	if (version >= FILE_VERSION_SECTIONS) {
-		c.section = 'compression header';
-		const cAt = c.pos;
-		compression = c.cstr('the compression name', 64);
-		const cver = c.cstr('the compression version', 64);
-		if (compression !== 'none')
-			c.fail(
-				`compressed with ${compression} ${cver}: ringlab reads uncompressed files only (record with --compression none, or convert one with trace-cmd convert --compression none)`,
-				cAt
-			);
-		let next = c.u64('the options offset');
-		const seen = new Set<number>();
-		const sections = new Map<number, number>();
-		while (next) {
-			if (seen.has(next)) c.fail(`options section at ${next} is chained twice (a loop)`);
-			seen.add(next);
-			const size = sectionAt(next, TRACECMD_OPTION_DONE);
-			const end = c.pos + size;
-			next = 0;
-			for (;;) {
-				if (c.pos >= end) c.fail('the options end without a DONE option');
-				const at = c.pos;
-				const id = c.u16('option id');
-				const len = c.u32('option size');
-				if (c.pos + len > end)
-					c.fail(`option ${id} (${len} bytes) runs past its section`, at);
-				const dataAt = c.pos;
-				const data = c.bytes(len, `option ${id}`);
-				if (
-					id >= TRACECMD_OPTION_HEADER_INFO &&
-					id <= TRACECMD_OPTION_EVENT_FORMATS &&
-					len >= 8
-				)
-					sections.set(id, new Cursor(data).u64('section offset'));
-				const r = option(id, data, dataAt);
-				if (id === TRACECMD_OPTION_DONE) {
-					next = r ?? 0;
-					break;
-				}
+/** Reads a v7 section header at `offset`, expecting section `id`; returns its data size. */
+function sectionAt(c: Cursor, g: Gathered, offset: number, id: number): number {
+	c.section = SECTION_NAMES[id] ?? `section ${id}`;
+	c.seek(offset, `the ${c.section} section offset`);
+	const got = c.u16('section id');
+	if (got !== id)
+		c.fail(`section id ${got} where section ${id} (${c.section}) was named`, offset);
+	const flags = c.u16('section flags');
+	if (flags & TRACECMD_SEC_FL_COMPRESS)
+		c.fail(`the ${c.section} section is compressed with ${g.compression}`, offset);
+	c.u32('section description');
+	const size = c.u64('section size');
+	c.need(size, `the ${c.section} section`);
+	return size;
+}
+
+/** Version 7: the compression header, the chained options sections, then the sections they name. */
+function readSections(c: Cursor, g: Gathered): void {
+	c.section = 'compression header';
+	const cAt = c.pos;
+	g.compression = c.cstr('the compression name', 64);
+	const cver = c.cstr('the compression version', 64);
+	if (g.compression !== 'none')
+		c.fail(
+			`compressed with ${g.compression} ${cver}: ringlab reads uncompressed files only (record with --compression none, or convert one with trace-cmd convert --compression none)`,
+			cAt
+		);
+	const sections = readOptionSections(c, g, c.u64('the options offset'));
+	const h = sections.get(TRACECMD_OPTION_HEADER_INFO);
+	if (h === undefined) {
+		c.section = 'options';
+		c.fail('no HEADER_INFO option: the file does not say how its sub-buffers are laid out');
+	}
+	sectionAt(c, g, h, TRACECMD_OPTION_HEADER_INFO);
+	g.header = readHeaderInfo(c);
+	const fe = sections.get(TRACECMD_OPTION_FTRACE_EVENTS);
+	if (fe !== undefined) {
+		sectionAt(c, g, fe, TRACECMD_OPTION_FTRACE_EVENTS);
+		readFtraceFormats(c, g.formats);
+	}
+	const ev = sections.get(TRACECMD_OPTION_EVENT_FORMATS);
+	if (ev !== undefined) {
+		sectionAt(c, g, ev, TRACECMD_OPTION_EVENT_FORMATS);
+		readEventFormats(c, g.formats);
+	}
+	for (const b of g.buffers) sectionAt(c, g, g.bufferAt.get(b)!, TRACECMD_OPTION_BUFFER);
+}
+
+/** Walks the chain of v7 options sections from `next`; returns the sections they point at. */
+function readOptionSections(c: Cursor, g: Gathered, next: number): Map<number, number> {
+	const seen = new Set<number>();
+	const sections = new Map<number, number>();
+	while (next) {
+		if (seen.has(next)) c.fail(`options section at ${next} is chained twice (a loop)`);
+		seen.add(next);
+		const end = sectionAt(c, g, next, TRACECMD_OPTION_DONE) + c.pos;
+		next = 0;
+		for (;;) {
+			if (c.pos >= end) c.fail('the options end without a DONE option');
+			const at = c.pos;
+			const id = c.u16('option id');
+			const len = c.u32('option size');
+			if (c.pos + len > end) c.fail(`option ${id} (${len} bytes) runs past its section`, at);
+			const dataAt = c.pos;
+			const data = c.bytes(len, `option ${id}`);
+			if (
+				id >= TRACECMD_OPTION_HEADER_INFO &&
+				id <= TRACECMD_OPTION_EVENT_FORMATS &&
+				len >= 8
+			)
+				sections.set(id, new Cursor(data).u64('section offset'));
+			const r = readOption(c, g, id, data, dataAt);
+			if (id === TRACECMD_OPTION_DONE) {
+				next = r ?? 0;
+				break;
 			}
 		}
-		const h = sections.get(TRACECMD_OPTION_HEADER_INFO);
-		if (h === undefined) {
-			c.section = 'options';
-			c.fail('no HEADER_INFO option: the file does not say how its sub-buffers are laid out');
-		}
-		sectionAt(h, TRACECMD_OPTION_HEADER_INFO);
-		header = readHeaderInfo(c);
-		const fe = sections.get(TRACECMD_OPTION_FTRACE_EVENTS);
-		if (fe !== undefined) {
-			sectionAt(fe, TRACECMD_OPTION_FTRACE_EVENTS);
-			readFtraceFormats(c, formats);
-		}
-		const ev = sections.get(TRACECMD_OPTION_EVENT_FORMATS);
-		if (ev !== undefined) {
-			sectionAt(ev, TRACECMD_OPTION_EVENT_FORMATS);
-			readEventFormats(c, formats);
-		}
-		for (const b of buffers) sectionAt(bufferAt.get(b)!, TRACECMD_OPTION_BUFFER);
-	} else {
-		c.section = 'header info';
-		header = readHeaderInfo(c);
-		c.section = 'ftrace event formats';
-		readFtraceFormats(c, formats);
-		c.section = 'event formats';
-		readEventFormats(c, formats);
-		c.section = 'kallsyms';
-		c.bytes(c.u32('kallsyms size'), 'kallsyms');
-		c.section = 'printk';
-		c.bytes(c.u32('printk formats size'), 'printk formats');
-		c.section = 'cmdlines';
-		c.bytes(c.u64('saved cmdlines size'), 'saved cmdlines');
-		c.section = 'CPU count';
-		const ncpu = c.u32('CPU count');
-		cpuCount = ncpu;
-		c.section = 'options';
-		let label = latin1(c.bytes(10, 'the options / flyrecord label'));
-		if (label === 'options  \0') {
-			for (;;) {
-				const id = c.u16('option id');
-				if (id === TRACECMD_OPTION_DONE) break;
-				const len = c.u32('option size');
-				const at = c.pos;
-				option(id, c.bytes(len, `option ${id}`), at);
-			}
-			label = latin1(c.bytes(10, 'the flyrecord label'));
-		}
-		c.section = 'flyrecord';
-		if (label === 'latency  \0')
-			c.fail('a latency trace (text): it holds no sub-buffers', c.pos - 10);
-		if (label !== 'flyrecord\0')
-			c.fail(`expected "flyrecord", found ${JSON.stringify(label)}`, c.pos - 10);
-		// Version 6 keeps the top buffer's CPU table here (instances have BUFFER options whose
-		// offset points at a table of the same shape).
-		const table = (b: BufferRef) => {
-			for (let i = 0; i < ncpu; i++)
-				b.cpus.push({
-					cpu: i,
-					offset: c.u64('CPU data offset'),
-					size: c.u64('CPU data size')
-				});
-		};
-		const top: BufferRef = { name: '', clock, subbufSize: pageSize, cpus: [] };
-		if (ncpu * 16 > file.length) c.fail(`${ncpu} CPUs do not fit in the file`);
-		table(top);
-		for (const b of buffers) {
-			c.seek(bufferAt.get(b)!, `buffer "${b.name}" offset`);
-			c.section = `buffer "${b.name}"`;
-			const l = latin1(c.bytes(10, 'the flyrecord label'));
-			if (l !== 'flyrecord\0') c.fail(`expected "flyrecord", found ${JSON.stringify(l)}`);
-			table(b);
-		}
-		buffers.unshift(top);
-		for (const b of buffers) {
-			b.clock ??= clock;
-			bufferAt.set(b, c.pos);
-		}
 	}
-	if (!buffers.length) {
-		c.section = 'options';
-		c.fail('no buffer: the file holds no trace data');
+	return sections;
+}
+
+/** Version 6: the sections in a fixed order (read_headers_v6), the options, then flyrecord. */
+function readV6(c: Cursor, g: Gathered): void {
+	c.section = 'header info';
+	g.header = readHeaderInfo(c);
+	c.section = 'ftrace event formats';
+	readFtraceFormats(c, g.formats);
+	c.section = 'event formats';
+	readEventFormats(c, g.formats);
+	c.section = 'kallsyms';
+	c.bytes(c.u32('kallsyms size'), 'kallsyms');
+	c.section = 'printk';
+	c.bytes(c.u32('printk formats size'), 'printk formats');
+	c.section = 'cmdlines';
+	c.bytes(c.u64('saved cmdlines size'), 'saved cmdlines');
+	c.section = 'CPU count';
+	const ncpu = c.u32('CPU count');
+	g.cpuCount = ncpu;
+	c.section = 'options';
+	let label = latin1(c.bytes(10, 'the options / flyrecord label'));
+	if (label === 'options  \0') {
+		for (;;) {
+			const id = c.u16('option id');
+			if (id === TRACECMD_OPTION_DONE) break;
+			const len = c.u32('option size');
+			const at = c.pos;
+			readOption(c, g, id, c.bytes(len, `option ${id}`), at);
+		}
+		label = latin1(c.bytes(10, 'the flyrecord label'));
 	}
-	const byId = new Map<number, EventFormat>();
-	for (const f of formats) byId.set(f.id, f);
-	return {
-		version,
-		compression,
-		pageSize,
-		...header,
-		formats,
-		byId,
-		clock: clock ?? buffers[0]!.clock,
-		cpuCount,
-		writer,
-		buffers: buffers.map((b) => ({
-			name: b.name,
-			clock: b.clock,
-			subbufSize: b.subbufSize,
-			cpus: b.cpus.map((r) => readCpuData(file, b, r, bufferAt.get(b) ?? 0))
-		}))
+	c.section = 'flyrecord';
+	if (label === 'latency  \0')
+		c.fail('a latency trace (text): it holds no sub-buffers', c.pos - 10);
+	if (label !== 'flyrecord\0')
+		c.fail(`expected "flyrecord", found ${JSON.stringify(label)}`, c.pos - 10);
+	readV6CpuTables(c, g, ncpu);
+}
+
+/**
+ * Version 6 keeps the top buffer's CPU table after "flyrecord" (instances have BUFFER options
+ * whose offset points at a table of the same shape).
+ */
+function readV6CpuTables(c: Cursor, g: Gathered, ncpu: number): void {
+	const table = (b: BufferRef) => {
+		for (let i = 0; i < ncpu; i++)
+			b.cpus.push({ cpu: i, offset: c.u64('CPU data offset'), size: c.u64('CPU data size') });
 	};
+	const top: BufferRef = { name: '', clock: g.clock, subbufSize: g.pageSize, cpus: [] };
+	if (ncpu * 16 > c.b.length) c.fail(`${ncpu} CPUs do not fit in the file`);
+	table(top);
+	for (const b of g.buffers) {
+		c.seek(g.bufferAt.get(b)!, `buffer "${b.name}" offset`);
+		c.section = `buffer "${b.name}"`;
+		const l = latin1(c.bytes(10, 'the flyrecord label'));
+		if (l !== 'flyrecord\0') c.fail(`expected "flyrecord", found ${JSON.stringify(l)}`);
+		table(b);
+	}
+	g.buffers.unshift(top);
+	for (const b of g.buffers) {
+		b.clock ??= g.clock;
+		g.bufferAt.set(b, c.pos);
+	}
 }
