@@ -7,24 +7,31 @@
  * handle_buffer_option, init_buffer_cpu_data). Pure, and it never throws or loops on malformed
  * input: a problem names the section and the byte offset in the file.
  */
-import { MAX_CAPTURE_BYTES, parseCapture, SUBBUF_SIZES, type Capture } from '../ring/capture';
-import { latin1 } from './bytes';
+import { MAX_CAPTURE_BYTES, parseCapture, type Capture } from '../ring/capture';
 import {
 	FILE_VERSION_MIN,
 	FILE_VERSION_SECTIONS,
 	TRACE_DAT_MAGIC,
 	TRACECMD_OPTION_BUFFER,
-	TRACECMD_OPTION_BUFFER_TEXT,
-	TRACECMD_OPTION_CPUCOUNT,
 	TRACECMD_OPTION_DONE,
 	TRACECMD_OPTION_EVENT_FORMATS,
 	TRACECMD_OPTION_FTRACE_EVENTS,
 	TRACECMD_OPTION_HEADER_INFO,
-	TRACECMD_OPTION_TRACECLOCK,
-	TRACECMD_OPTION_VERSION,
 	TRACECMD_SEC_FL_COMPRESS
 } from './constants';
-import { parseEventFormat, type EventFormat } from './event-format';
+import { Cursor, Malformed } from './cursor';
+import {
+	checkSubbufSize,
+	Gathered,
+	readEventFormats,
+	readFtraceFormats,
+	readHeaderInfo,
+	readOption,
+	type BufferRef,
+	type CpuRef
+} from './read-parts';
+import { readV6 } from './read-v6';
+import { type EventFormat } from './event-format';
 
 /** One CPU's data of one buffer: where it is in the file and its sub-buffers. */
 export interface TraceDatCpu {
@@ -70,82 +77,6 @@ export interface TraceDatProblem {
 
 export type TraceDatResult = { ok: true; file: TraceDat } | { ok: false; error: TraceDatProblem };
 
-/** Thrown inside the reader only; parseTraceDat turns it into a result. */
-class Malformed extends Error {
-	constructor(
-		readonly section: string,
-		readonly offset: number,
-		message: string
-	) {
-		super(message);
-	}
-}
-
-/** A bounds-checked little-endian cursor over the file. */
-class Cursor {
-	pos: number;
-	section = 'initial format';
-	private readonly dv: DataView;
-	constructor(
-		readonly b: Uint8Array,
-		pos = 0
-	) {
-		this.pos = pos;
-		this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-	}
-	fail(message: string, at = this.pos): never {
-		throw new Malformed(this.section, at, message);
-	}
-	need(n: number, what: string): void {
-		if (n < 0 || this.pos + n > this.b.length)
-			this.fail(
-				`${what} needs ${n} bytes, the file has ${Math.max(0, this.b.length - this.pos)} left`
-			);
-	}
-	u8(what: string): number {
-		this.need(1, what);
-		return this.dv.getUint8(this.pos++);
-	}
-	u16(what: string): number {
-		this.need(2, what);
-		const v = this.dv.getUint16(this.pos, true);
-		this.pos += 2;
-		return v;
-	}
-	u32(what: string): number {
-		this.need(4, what);
-		const v = this.dv.getUint32(this.pos, true);
-		this.pos += 4;
-		return v;
-	}
-	u64(what: string): number {
-		this.need(8, what);
-		const v = this.dv.getBigUint64(this.pos, true);
-		if (v > BigInt(Number.MAX_SAFE_INTEGER)) this.fail(`${what} ${v} is past any file size`);
-		this.pos += 8;
-		return Number(v);
-	}
-	bytes(n: number, what: string): Uint8Array {
-		this.need(n, what);
-		const s = this.b.subarray(this.pos, this.pos + n);
-		this.pos += n;
-		return s;
-	}
-	/** A NUL-terminated string (at most `max` bytes before the NUL). */
-	cstr(what: string, max = 4096): string {
-		const end = this.b.subarray(this.pos, this.pos + max + 1).indexOf(0);
-		if (end < 0) this.fail(`${what} has no terminating NUL within ${max} bytes`);
-		const s = latin1(this.b.subarray(this.pos, this.pos + end));
-		this.pos += end + 1;
-		return s;
-	}
-	seek(offset: number, what: string): void {
-		if (offset < 0 || offset > this.b.length)
-			this.fail(`${what} ${offset} is past the end of the file (${this.b.length} bytes)`);
-		this.pos = offset;
-	}
-}
-
 const SECTION_NAMES: Record<number, string> = {
 	[TRACECMD_OPTION_DONE]: 'options',
 	[TRACECMD_OPTION_HEADER_INFO]: 'header info',
@@ -153,56 +84,6 @@ const SECTION_NAMES: Record<number, string> = {
 	[TRACECMD_OPTION_EVENT_FORMATS]: 'event formats',
 	[TRACECMD_OPTION_BUFFER]: 'buffer'
 };
-
-function readHeaderInfo(c: Cursor): { headerPage: string; headerEvent: string } {
-	const name1 = c.cstr('the header_page label', 32);
-	if (name1 !== 'header_page') c.fail(`expected "header_page", found "${name1}"`);
-	const headerPage = latin1(c.bytes(c.u64('header_page size'), 'header_page'));
-	const name2 = c.cstr('the header_event label', 32);
-	if (name2 !== 'header_event') c.fail(`expected "header_event", found "${name2}"`);
-	const headerEvent = latin1(c.bytes(c.u64('header_event size'), 'header_event'));
-	return { headerPage, headerEvent };
-}
-
-function readFormat(c: Cursor, system: string, out: EventFormat[]): void {
-	const at = c.pos;
-	const text = latin1(c.bytes(c.u64('format size'), `a ${system} event format`));
-	const f = parseEventFormat(system, text);
-	if (typeof f === 'string') c.fail(`${system} event format: ${f}`, at);
-	out.push(f);
-}
-
-function readFtraceFormats(c: Cursor, out: EventFormat[]): void {
-	const n = c.u32('ftrace event count');
-	for (let i = 0; i < n; i++) readFormat(c, 'ftrace', out);
-}
-
-function readEventFormats(c: Cursor, out: EventFormat[]): void {
-	const systems = c.u32('event system count');
-	for (let s = 0; s < systems; s++) {
-		const system = c.cstr('a system name', 256);
-		const n = c.u32(`event count of ${system}`);
-		for (let i = 0; i < n; i++) readFormat(c, system, out);
-	}
-}
-
-/** The clock inside brackets of a trace_clock file ("x86-tsc [local] global"), or the text. */
-function clockName(text: string): string | null {
-	const m = /\[([^\]]+)\]/.exec(text);
-	return m ? m[1]! : text.replace(/\0.*$/s, '').trim() || null;
-}
-
-interface CpuRef {
-	cpu: number;
-	offset: number;
-	size: number;
-}
-interface BufferRef {
-	name: string;
-	clock: string | null;
-	subbufSize: number;
-	cpus: CpuRef[];
-}
 
 /** Checks a CPU's data and parses its sub-buffers like a capture (same checks, same messages). */
 function readCpuData(file: Uint8Array, b: BufferRef, r: CpuRef, at: number): TraceDatCpu {
@@ -222,11 +103,6 @@ function readCpuData(file: Uint8Array, b: BufferRef, r: CpuRef, at: number): Tra
 	return { ...r, capture: res.capture };
 }
 
-function checkSubbufSize(c: Cursor, size: number, what: string): void {
-	if (!SUBBUF_SIZES.includes(size))
-		c.fail(`${what} ${size} is not a sub-buffer size ringlab reads (4096 << 0..8)`);
-}
-
 /** Parses a trace.dat. Never throws: a malformed file gives `{ ok: false, error }`. */
 export function parseTraceDat(file: Uint8Array): TraceDatResult {
 	try {
@@ -244,21 +120,6 @@ export function parseTraceDat(file: Uint8Array): TraceDatResult {
 /** True when the bytes start like a trace.dat (the magic), whatever follows. */
 export function isTraceDat(file: Uint8Array): boolean {
 	return TRACE_DAT_MAGIC.every((b, i) => file[i] === b);
-}
-
-/** What the reader gathers before the per-CPU data are parsed. */
-class Gathered {
-	version = 0;
-	pageSize = 0;
-	compression = 'none';
-	formats: EventFormat[] = [];
-	header = { headerPage: '', headerEvent: '' };
-	clock: string | null = null;
-	cpuCount: number | null = null;
-	writer: string | null = null;
-	buffers: BufferRef[] = [];
-	/** Where each buffer's data (v7: its BUFFER section; v6: after its CPU table) starts. */
-	bufferAt = new Map<BufferRef, number>();
 }
 
 function read(file: Uint8Array): TraceDat {
@@ -312,58 +173,6 @@ function readInitialFormat(c: Cursor, g: Gathered): void {
 	if (longSize !== 8) c.fail(`long size ${longSize}: ringlab reads 64-bit files`, c.pos - 1);
 	g.pageSize = c.u32('the page size');
 	checkSubbufSize(c, g.pageSize, 'page size');
-}
-
-/**
- * One option's data (handle_options). Returns the next options section's offset for a v7 DONE
- * option (the sections are chained), else null. Offsets in its errors are file offsets.
- */
-function readOption(
-	c: Cursor,
-	g: Gathered,
-	id: number,
-	data: Uint8Array,
-	at: number
-): number | null {
-	const o = new Cursor(data);
-	o.section = c.section;
-	try {
-		if (id === TRACECMD_OPTION_TRACECLOCK && data.length) g.clock = clockName(latin1(data));
-		else if (id === TRACECMD_OPTION_CPUCOUNT && data.length >= 4)
-			g.cpuCount = o.u32('CPU count');
-		else if (id === TRACECMD_OPTION_VERSION) g.writer = latin1(data).replace(/\0.*$/s, '');
-		else if (id === TRACECMD_OPTION_BUFFER_TEXT)
-			throw new Malformed(c.section, at, 'a latency (text) buffer: it holds no sub-buffers');
-		else if (id === TRACECMD_OPTION_BUFFER) readBufferOption(o, g, data.length);
-		else if (id === TRACECMD_OPTION_DONE && g.version >= FILE_VERSION_SECTIONS)
-			return o.u64('next options offset');
-	} catch (e) {
-		if (e instanceof Malformed) throw new Malformed(e.section, at + e.offset, e.message);
-		throw e;
-	}
-	return null;
-}
-
-/** A BUFFER option (handle_buffer_option): v7 also carries the buffer's clock and CPU table. */
-function readBufferOption(o: Cursor, g: Gathered, length: number): void {
-	const offset = o.u64('buffer offset');
-	const name = o.cstr('buffer name', 256);
-	const b: BufferRef = { name, clock: null, subbufSize: g.pageSize, cpus: [] };
-	if (g.version >= FILE_VERSION_SECTIONS) {
-		b.clock = o.cstr('buffer clock', 256);
-		b.subbufSize = o.u32('buffer page size');
-		checkSubbufSize(o, b.subbufSize, 'buffer page size');
-		const n = o.u32('buffer CPU count');
-		if (n * 20 > length) o.fail(`${n} CPUs do not fit in the option`);
-		for (let i = 0; i < n; i++)
-			b.cpus.push({
-				cpu: o.u32('CPU id'),
-				offset: o.u64('CPU data offset'),
-				size: o.u64('CPU data size')
-			});
-	}
-	g.bufferAt.set(b, offset);
-	g.buffers.push(b);
 }
 
 /** Reads a v7 section header at `offset`, expecting section `id`; returns its data size. */
@@ -445,67 +254,4 @@ function readOptionSections(c: Cursor, g: Gathered, next: number): Map<number, n
 		}
 	}
 	return sections;
-}
-
-/** Version 6: the sections in a fixed order (read_headers_v6), the options, then flyrecord. */
-function readV6(c: Cursor, g: Gathered): void {
-	c.section = 'header info';
-	g.header = readHeaderInfo(c);
-	c.section = 'ftrace event formats';
-	readFtraceFormats(c, g.formats);
-	c.section = 'event formats';
-	readEventFormats(c, g.formats);
-	c.section = 'kallsyms';
-	c.bytes(c.u32('kallsyms size'), 'kallsyms');
-	c.section = 'printk';
-	c.bytes(c.u32('printk formats size'), 'printk formats');
-	c.section = 'cmdlines';
-	c.bytes(c.u64('saved cmdlines size'), 'saved cmdlines');
-	c.section = 'CPU count';
-	const ncpu = c.u32('CPU count');
-	g.cpuCount = ncpu;
-	c.section = 'options';
-	let label = latin1(c.bytes(10, 'the options / flyrecord label'));
-	if (label === 'options  \0') {
-		for (;;) {
-			const id = c.u16('option id');
-			if (id === TRACECMD_OPTION_DONE) break;
-			const len = c.u32('option size');
-			const at = c.pos;
-			readOption(c, g, id, c.bytes(len, `option ${id}`), at);
-		}
-		label = latin1(c.bytes(10, 'the flyrecord label'));
-	}
-	c.section = 'flyrecord';
-	if (label === 'latency  \0')
-		c.fail('a latency trace (text): it holds no sub-buffers', c.pos - 10);
-	if (label !== 'flyrecord\0')
-		c.fail(`expected "flyrecord", found ${JSON.stringify(label)}`, c.pos - 10);
-	readV6CpuTables(c, g, ncpu);
-}
-
-/**
- * Version 6 keeps the top buffer's CPU table after "flyrecord" (instances have BUFFER options
- * whose offset points at a table of the same shape).
- */
-function readV6CpuTables(c: Cursor, g: Gathered, ncpu: number): void {
-	const table = (b: BufferRef) => {
-		for (let i = 0; i < ncpu; i++)
-			b.cpus.push({ cpu: i, offset: c.u64('CPU data offset'), size: c.u64('CPU data size') });
-	};
-	const top: BufferRef = { name: '', clock: g.clock, subbufSize: g.pageSize, cpus: [] };
-	if (ncpu * 16 > c.b.length) c.fail(`${ncpu} CPUs do not fit in the file`);
-	table(top);
-	for (const b of g.buffers) {
-		c.seek(g.bufferAt.get(b)!, `buffer "${b.name}" offset`);
-		c.section = `buffer "${b.name}"`;
-		const l = latin1(c.bytes(10, 'the flyrecord label'));
-		if (l !== 'flyrecord\0') c.fail(`expected "flyrecord", found ${JSON.stringify(l)}`);
-		table(b);
-	}
-	g.buffers.unshift(top);
-	for (const b of g.buffers) {
-		b.clock ??= g.clock;
-		g.bufferAt.set(b, c.pos);
-	}
 }
