@@ -1,32 +1,14 @@
 // `ringlab explore` (spec §3): exit 0 when every schedule is clean, 1 with a violation whose --out
 // scenario `ringlab run` replays to the same failure (exit 1), 2 for a malformed file or bad
 // arguments, 3 when --max-states stops the search first; --json prints JSON lines.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { main } from '../../../src/cli/main';
+import { run, tmpScenario } from './run-cli';
 
 const swapRace = join(__dirname, '../../../scenarios/history/swap-race.json');
 const tmp = () => mkdtempSync(join(tmpdir(), 'ringlab-explore-'));
-
-function run(args: string[]) {
-	const out: string[] = [];
-	let err = '';
-	const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-		err += String(s);
-		return true;
-	});
-	const code = main(args, (s) => out.push(s));
-	spy.mockRestore();
-	return { code, out, err };
-}
-
-function tmpScenario(doc: unknown): string {
-	const p = join(tmp(), 's.json');
-	writeFileSync(p, typeof doc === 'string' ? doc : JSON.stringify(doc));
-	return p;
-}
 
 const merged = (): object => {
 	const doc = JSON.parse(readFileSync(swapRace, 'utf8')) as { config: object };

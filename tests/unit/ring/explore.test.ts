@@ -25,6 +25,17 @@ function soloWriteSteps(): number {
 	return n;
 }
 
+/** Two plain writes on two CPUs, spawned and not stepped. */
+const twoWriters = () =>
+	parseScenario({
+		ringlab: 1,
+		config: { cpus: 2, subbufsPerCpu: 3 },
+		steps: [
+			{ op: 'spawn', as: 'a', cpu: 0, ctx: 'task', do: write(0) },
+			{ op: 'spawn', as: 'b', cpu: 1, ctx: 'task', do: write(1) }
+		]
+	});
+
 const binom = (n: number, k: number): number => (k === 0 ? 1 : (binom(n - 1, k - 1) * n) / k);
 
 describe('explore', () => {
@@ -138,14 +149,7 @@ describe('explore', () => {
 	});
 
 	test('--max-states stops the search and says so', () => {
-		const sc = parseScenario({
-			ringlab: 1,
-			config: { cpus: 2, subbufsPerCpu: 3 },
-			steps: [
-				{ op: 'spawn', as: 'a', cpu: 0, ctx: 'task', do: write(0) },
-				{ op: 'spawn', as: 'b', cpu: 1, ctx: 'task', do: write(1) }
-			]
-		});
+		const sc = twoWriters();
 		const r = explore(sc, { maxStates: 50 });
 		expect(r.complete).toBe(false);
 		expect(r.bound).toBe('max-states');
@@ -154,14 +158,7 @@ describe('explore', () => {
 	});
 
 	test('--preemptions 0: each context runs until it ends or blocks', () => {
-		const sc = parseScenario({
-			ringlab: 1,
-			config: { cpus: 2, subbufsPerCpu: 3 },
-			steps: [
-				{ op: 'spawn', as: 'a', cpu: 0, ctx: 'task', do: write(0) },
-				{ op: 'spawn', as: 'b', cpu: 1, ctx: 'task', do: write(1) }
-			]
-		});
+		const sc = twoWriters();
 		const r0 = explore(sc, { preemptions: 0 });
 		expect(r0.schedules).toBe(2); // a then b, b then a
 		expect(r0.bound).toBe('preemptions');
