@@ -15,7 +15,7 @@ import { checkInvariants } from '../invariants';
 import { matchExpect } from '../expect';
 import { FormatError } from '../errors';
 import { runScenario, type Interrupt, type Scenario } from '../scenario';
-import type { Simulation, StepResult } from '../simulation';
+import type { ContextInfo, Simulation, StepResult } from '../simulation';
 import type { SpawnStep, Step } from '../steps';
 import { hashInt, hashKey, hashStart, hashWords, keyHex, type Hash64 } from './hash';
 
@@ -120,6 +120,8 @@ interface Frame {
 	key: number;
 	cp: Checkpoint;
 	moves: number[];
+	/** The contexts that could take their next step here (for --preemptions). */
+	enabled: ReadonlySet<string>;
 	i: number;
 	last: number;
 	used: number;
@@ -145,10 +147,15 @@ export function interruptSpawn(irq: Interrupt): SpawnStep {
 	return { op: 'spawn', as: irq.as, cpu: irq.cpu, ctx: irq.ctx, do: irq.do };
 }
 
-function stateHash(sim: Simulation, landed: number, idOf: (name: string) => number): Hash64 {
+function stateHash(
+	sim: Simulation,
+	ctxs: readonly ContextInfo[],
+	landed: number,
+	idOf: (name: string) => number
+): Hash64 {
 	const h = hashStart();
 	hashWords(h, sim.ring.i32);
-	for (const c of sim.contexts()) hashInt(h, idOf(c.name));
+	for (const c of ctxs) hashInt(h, idOf(c.name));
 	hashInt(h, landed);
 	return h;
 }
@@ -158,7 +165,7 @@ function stateHash(sim: Simulation, landed: number, idOf: (name: string) => numb
  * landed), as in EndGroup.hash: to tell whether a schedule run another way ends where explore did.
  */
 export function endStateHash(sim: Simulation, interrupts = 0): string {
-	return keyHex(hashKey(stateHash(sim, (1 << interrupts) - 1, () => 0)));
+	return keyHex(hashKey(stateHash(sim, sim.contexts(), (1 << interrupts) - 1, () => 0)));
 }
 
 class Explorer {
@@ -200,8 +207,8 @@ class Explorer {
 	}
 
 	/** The state's key: its words, the names in flight, the interrupts landed, the bound's state. */
-	private keyOf(landed: number, last: number, used: number): number {
-		const h = stateHash(this.sim, landed, (name) => this.idOf(name));
+	private keyOf(ctxs: ContextInfo[], landed: number, last: number, used: number): number {
+		const h = stateHash(this.sim, ctxs, landed, (name) => this.idOf(name));
 		if (this.opts.preemptions !== undefined) {
 			hashInt(h, last);
 			hashInt(h, used);
@@ -210,12 +217,7 @@ class Explorer {
 	}
 
 	/** Move ids: n (< names.length) steps context n; names.length + i lands interrupt i. */
-	private movesOf(
-		landed: number,
-		last: number,
-		used: number
-	): { moves: number[]; done: boolean } {
-		const ctxs = this.sim.contexts();
+	private movesOf(ctxs: ContextInfo[], landed: number, last: number, used: number) {
 		const enabled = new Set(ctxs.filter((c) => c.blocked === null).map((c) => c.name));
 		const moves: number[] = [];
 		const K = this.opts.preemptions;
@@ -234,7 +236,7 @@ class Explorer {
 		this.split.interrupts.forEach((irq, i) => {
 			if (!(landed & (1 << i)) && enabled.has(irq.during)) moves.push(this.names.length + i);
 		});
-		return { moves, done: ctxs.length === 0 };
+		return { moves, done: ctxs.length === 0, enabled };
 	}
 
 	private progress(): void {
@@ -264,10 +266,16 @@ class Explorer {
 	}
 
 	/** A new state: an end state is checked, a state with moves gets a frame. */
-	private enter(key: number, landed: number, last: number, used: number): void {
+	private enter(
+		key: number,
+		ctxs: ContextInfo[],
+		landed: number,
+		last: number,
+		used: number
+	): void {
 		const id = this.visited.size;
 		this.visited.set(key, id);
-		const { moves, done } = this.movesOf(landed, last, used);
+		const { moves, done, enabled } = this.movesOf(ctxs, landed, last, used);
 		if (moves.length > 0) {
 			this.onStack.add(key);
 			this.stack.push({
@@ -275,6 +283,7 @@ class Explorer {
 				key,
 				cp: this.sim.checkpoint(),
 				moves,
+				enabled,
 				i: 0,
 				last,
 				used,
@@ -288,10 +297,7 @@ class Explorer {
 		else if (!done && this.bound !== 'preemptions')
 			this.pending.push({
 				kind: 'stuck',
-				message: `contexts in flight and none can run: ${this.sim
-					.contexts()
-					.map((c) => c.name)
-					.join(', ')}`,
+				message: `contexts in flight and none can run: ${ctxs.map((c) => c.name).join(', ')}`,
 				state: id,
 				edge: -1
 			});
@@ -326,7 +332,8 @@ class Explorer {
 
 	run(): ExploreResult {
 		const max = this.opts.maxStates ?? 1_000_000;
-		this.enter(this.keyOf(0, -1, 0), 0, -1, 0);
+		const ctxs = this.sim.contexts();
+		this.enter(this.keyOf(ctxs, 0, -1, 0), ctxs, 0, -1, 0);
 		while (this.stack.length) {
 			const f = this.stack[this.stack.length - 1]!;
 			if (f.i >= f.moves.length) {
@@ -351,19 +358,15 @@ class Explorer {
 
 	private step(f: Frame, m: number): void {
 		const n = this.names.length;
-		const lastName = f.last >= 0 ? this.names[f.last] : undefined;
-		const preempts =
-			m < n &&
-			f.last >= 0 &&
-			m !== f.last &&
-			this.sim.contexts().some((c) => c.name === lastName && c.blocked === null);
+		const preempts = m < n && f.last >= 0 && m !== f.last && f.enabled.has(this.names[f.last]!);
 		const results = this.take(m);
 		this.transitions++;
 		const last = m < n ? m : this.idOf(this.split.interrupts[m - n]!.as);
 		const landed = m < n ? f.landed : f.landed | (1 << (m - n));
 		const used = f.used + (preempts ? 1 : 0);
 		if (m >= n && !results[results.length - 1]!.ok) return; // it cannot land here
-		const key = this.keyOf(landed, last, used);
+		const ctxs = this.sim.contexts();
+		const key = this.keyOf(ctxs, landed, last, used);
 		const seen = this.visited.get(key);
 		if (seen !== undefined && this.onStack.has(key)) return; // a spin back to the same state
 		const to = seen ?? this.visited.size;
@@ -382,7 +385,7 @@ class Explorer {
 			for (const w of r.warnings)
 				this.pending.push({ kind: 'warning', message: w.message, state: f.id, edge });
 		}
-		if (seen === undefined) this.enter(key, landed, last, used);
+		if (seen === undefined) this.enter(key, ctxs, landed, last, used);
 	}
 
 	private moveOf(m: number): Move {

@@ -1,43 +1,50 @@
 /**
- * A fast 64-bit hash of the state words for the explorer's visited set: FNV-1a over 32-bit words
- * (the 64-bit prime 2^40 + 0x1b3 applied in two 32-bit halves), then a murmur3 finaliser on each
- * half so that nearby states spread. Not cryptographic; a collision would merge two states.
+ * A fast 64-bit hash of the state words for the explorer's visited set, in the style of xxHash32
+ * run twice: two 32-bit lanes with different seeds and primes take every word (multiply, rotate,
+ * multiply: int32 arithmetic only, no allocation), then each is finished with murmur3's avalanche
+ * and the two are crossed. Not cryptographic; a collision would merge two states.
  */
 
-/** Running hash: two 32-bit halves. */
+/** Running hash: two 32-bit lanes. */
 export interface Hash64 {
 	hi: number;
 	lo: number;
 }
 
-const OFFSET_HI = 0xcbf29ce4;
-const OFFSET_LO = 0x84222325;
-const PRIME_LO = 0x1b3;
+const P1 = 0x9e3779b1;
+const P2 = 0x85ebca77;
+const P3 = 0xc2b2ae3d;
+const P4 = 0x27d4eb2f;
 const TWO32 = 4294967296;
 
 export function hashStart(): Hash64 {
-	return { hi: OFFSET_HI, lo: OFFSET_LO };
+	return { hi: 0x84222325 | 0, lo: 0xcbf29ce4 | 0 };
 }
 
 /** Folds `n` words of `words` from `from` into `h`. */
 export function hashWords(h: Hash64, words: Int32Array, from = 0, n = words.length - from): void {
-	let { hi, lo } = h;
+	let a = h.hi;
+	let b = h.lo;
 	const end = from + n;
 	for (let i = from; i < end; i++) {
-		lo = (lo ^ words[i]!) >>> 0;
-		// (hi:lo) * (2^40 + 0x1b3) mod 2^64
-		const p = lo * PRIME_LO;
-		const carry = Math.floor(p / TWO32);
-		hi = (Math.imul(hi, PRIME_LO) + carry + (lo << 8)) >>> 0;
-		lo = p >>> 0;
+		const w = words[i]!;
+		a = (a + Math.imul(w, P2)) | 0;
+		a = Math.imul((a << 13) | (a >>> 19), P1);
+		b = (b ^ Math.imul(w, P3)) | 0;
+		b = Math.imul((b << 17) | (b >>> 15), P4);
 	}
-	h.hi = hi;
-	h.lo = lo;
+	h.hi = a;
+	h.lo = b;
 }
 
 /** Folds one integer into `h`. */
 export function hashInt(h: Hash64, v: number): void {
-	hashWords(h, Int32Array.of(v | 0));
+	let a = h.hi + Math.imul(v | 0, P2);
+	a = Math.imul((a << 13) | (a >>> 19), P1);
+	let b = h.lo ^ Math.imul(v | 0, P3);
+	b = Math.imul((b << 17) | (b >>> 15), P4);
+	h.hi = a;
+	h.lo = b;
 }
 
 function fmix32(x: number): number {
@@ -51,8 +58,8 @@ function fmix32(x: number): number {
 
 /** The finished hash as a Map key: 53 of its 64 bits (a safe integer). */
 export function hashKey(h: Hash64): number {
-	const hi = fmix32(h.hi ^ h.lo);
-	const lo = fmix32(h.lo + Math.imul(hi, 0x9e3779b1));
+	const hi = fmix32(h.hi ^ Math.imul(h.lo, P1));
+	const lo = fmix32(h.lo + Math.imul(hi, P2));
 	return (hi & 0x1fffff) * TWO32 + lo;
 }
 
