@@ -45,6 +45,17 @@ describe('ringlab explore', () => {
 		expect(r.out).toContain('no violation');
 	});
 
+	test.each(['swap-race-merged.json', 'nested-interrupts.json'])(
+		'scenarios/explore/%s: explored fully with no violation (exit 0), and runs (exit 0)',
+		(f) => {
+			const file = join(__dirname, '../../../scenarios/explore', f);
+			const r = run(['explore', file]);
+			expect(r.code).toBe(0);
+			expect(r.out).toContain('no violation');
+			expect(run(['run', file]).code).toBe(0);
+		}
+	);
+
 	test('--json prints JSON lines: the counts, the end states, the violations', () => {
 		const r = run(['explore', swapRace, '--json']);
 		expect(r.code).toBe(1);

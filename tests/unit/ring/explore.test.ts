@@ -157,6 +157,14 @@ describe('explore', () => {
 		expect(r.frontier).toBeGreaterThan(0);
 	});
 
+	test('progress: states, frontier and elapsed time while it runs', () => {
+		const seen: { states: number; frontier: number }[] = [];
+		explore(twoWriters(), { progressMs: 0, onProgress: (p) => seen.push(p) });
+		expect(seen.length).toBeGreaterThan(10);
+		expect(seen.at(-1)!.states).toBeGreaterThan(seen[0]!.states);
+		expect(seen.some((p) => p.frontier > 0)).toBe(true);
+	});
+
 	test('--preemptions 0: each context runs until it ends or blocks', () => {
 		const sc = twoWriters();
 		const r0 = explore(sc, { preemptions: 0 });

@@ -294,7 +294,7 @@ class Explorer {
 		this.postorder.push(id);
 		const allLanded = landed === (1 << this.split.interrupts.length) - 1;
 		if (done && allLanded) this.checkEnd(id, key);
-		else if (!done && this.bound !== 'preemptions')
+		else if (!done && enabled.size === 0)
 			this.pending.push({
 				kind: 'stuck',
 				message: `contexts in flight and none can run: ${ctxs.map((c) => c.name).join(', ')}`,
