@@ -118,7 +118,8 @@ export function splitScenario(scenario: Scenario): ExploreSetup {
 interface Frame {
 	id: number;
 	key: number;
-	cp: Checkpoint;
+	/** Where to come back to before each move after the first (none with one move). */
+	cp: Checkpoint | null;
 	moves: number[];
 	/** The contexts that could take their next step here (for --preemptions). */
 	enabled: ReadonlySet<string>;
@@ -281,7 +282,7 @@ class Explorer {
 			this.stack.push({
 				id,
 				key,
-				cp: this.sim.checkpoint(),
+				cp: moves.length > 1 ? this.sim.checkpoint() : null,
 				moves,
 				enabled,
 				i: 0,
@@ -346,7 +347,7 @@ class Explorer {
 				this.bound = 'max-states';
 				break;
 			}
-			if (f.i > 0) this.sim.restore(f.cp);
+			if (f.i > 0) this.sim.restore(f.cp!);
 			const m = f.moves[f.i++]!;
 			this.step(f, m);
 			this.progress();
