@@ -22,6 +22,7 @@ export {
 	describeSchedule,
 	endStateHash,
 	explore,
+	scheduleSteps,
 	splitScenario,
 	violationScenario,
 	type EndGroup,

@@ -11,6 +11,8 @@ import {
 	Simulation,
 	violationScenario,
 	splitScenario,
+	describeSchedule,
+	scheduleSteps,
 	FormatError
 } from '../../../src/lib/ring';
 
@@ -141,6 +143,29 @@ describe('explore', () => {
 		const replay = runScenario(violationScenario(sc, splitScenario(sc), v));
 		expect(replay.ok).toBe(false);
 		expect(replay.failure).toMatch(/expect\.events\[0\]\.payload/);
+	});
+
+	test('a schedule in words and as steps: runs merged, an interrupt spawned where it lands', () => {
+		const sc = parseScenario({
+			ringlab: 1,
+			config: {},
+			steps: [{ op: 'spawn', as: 't', cpu: 0, ctx: 'task', do: write(0) }],
+			interrupts: [{ as: 'i', cpu: 0, ctx: 'irq', do: write(0), during: 't' }]
+		});
+		const moves = [
+			{ ctx: 't' },
+			{ ctx: 'i', interrupt: true as const },
+			{ ctx: 'i' },
+			{ ctx: 't' }
+		];
+		expect(describeSchedule(moves)).toBe('t, i (lands) x2, t');
+		expect(describeSchedule([])).toBe('(the setup)');
+		expect(scheduleSteps(moves, splitScenario(sc))).toEqual([
+			{ op: 'step', ctx: 't' },
+			{ op: 'spawn', as: 'i', cpu: 0, ctx: 'irq', do: write(0) },
+			{ op: 'step', ctx: 'i', n: 2 },
+			{ op: 'step', ctx: 't' }
+		]);
 	});
 
 	test('a scenario without a spawn is refused', () => {

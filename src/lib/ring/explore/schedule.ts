@@ -24,11 +24,13 @@ export function scheduleSteps(moves: readonly Move[], split: ExploreSetup): Step
 export function describeSchedule(moves: readonly Move[]): string {
 	const parts: string[] = [];
 	let run = 0;
+	let lands = false;
 	moves.forEach((m, i) => {
+		if (run === 0) lands = m.interrupt === true;
 		run++;
 		const next = moves[i + 1];
 		if (next && !next.interrupt && next.ctx === m.ctx) return;
-		parts.push(`${m.ctx}${m.interrupt ? ' (lands)' : ''}${run > 1 ? ` x${run}` : ''}`);
+		parts.push(`${m.ctx}${lands ? ' (lands)' : ''}${run > 1 ? ` x${run}` : ''}`);
 		run = 0;
 	});
 	return parts.length ? parts.join(', ') : '(the setup)';
