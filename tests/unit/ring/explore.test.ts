@@ -168,9 +168,20 @@ describe('explore', () => {
 		]);
 	});
 
-	test('a scenario without a spawn is refused', () => {
+	test('a scenario without a spawn, or an interrupt during a finished context, is refused', () => {
 		const sc = parseScenario({ ringlab: 1, config: {}, steps: [write(0)] });
 		expect(() => explore(sc)).toThrow(FormatError);
+		const done = parseScenario({
+			ringlab: 1,
+			config: {},
+			steps: [
+				{ op: 'spawn', as: 't', cpu: 0, ctx: 'task', do: write(0) },
+				{ op: 'finish', ctx: 't' },
+				{ op: 'spawn', as: 'u', cpu: 0, ctx: 'task', do: write(0) }
+			],
+			interrupts: [{ as: 'i', cpu: 0, ctx: 'irq', do: write(0), during: 't' }]
+		});
+		expect(() => explore(done)).toThrow(/not in flight after the last spawn/);
 	});
 
 	test('--max-states stops the search and says so', () => {

@@ -470,7 +470,7 @@ class Explorer {
 
 /**
  * Explores every schedule of the contexts a scenario leaves in flight. Throws FormatError when the
- * scenario has no spawn. A setup that fails (an expectation or invariant before the last spawn)
+ * scenario has no spawn, or an interrupt names a context that is not in flight after it. A setup that fails (an expectation or invariant before the last spawn)
  * is reported as one violation with an empty schedule.
  */
 export function explore(scenario: Scenario, opts: ExploreOptions = {}): ExploreResult {
@@ -493,5 +493,14 @@ export function explore(scenario: Scenario, opts: ExploreOptions = {}): ExploreR
 			tail: split.tail.length,
 			elapsedMs: 0
 		};
+	const inFlight = new Set(run.sim.contexts().map((c) => c.name));
+	split.interrupts.forEach((irq, i) => {
+		if (!inFlight.has(irq.during))
+			throw new FormatError(
+				`$.interrupts[${i}].during`,
+				`"${irq.during}" is not in flight after the last spawn (nor an earlier interrupt)`
+			);
+		inFlight.add(irq.as);
+	});
 	return new Explorer(run.sim, split, opts).run();
 }
