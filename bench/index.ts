@@ -1,8 +1,9 @@
 /**
  * `npm run bench` (issue 4): the engine's write path, page consumption and cross-thread transports
  * measured side by side with our own baselines in one run, printed as median events/s and ratios.
- * Then the timeline's seek time over a 100,000-step history (issue 6, timeline-seek.ts), and a
- * plain step's cost against the state's size (issue 17, step-cost.ts).
+ * Then the timeline's seek time over a 100,000-step history (issue 6, timeline-seek.ts), a plain
+ * step's cost against the state's size (issue 17, step-cost.ts), and explore's states per second
+ * against restoring and hashing one state (issue 15, explore.ts).
  * Never a test, it only prints. Env: BENCH_ROUNDS (5), BENCH_MS (400), BENCH_SIZES (16,64,256),
  * BENCH_ONLY (key prefixes, e.g. engine-cross,handoff: only those scenarios).
  */
@@ -18,6 +19,7 @@ import { ringbufScenarios } from './ringbuf.ts';
 import { handoffScenarios } from './sab-handoff.ts';
 import { seekBench } from './timeline-seek.ts';
 import { stepCostBench } from './step-cost.ts';
+import { exploreBench } from './explore.ts';
 import { closeWorkers } from './workers.ts';
 
 const opt = optionsFromEnv();
@@ -40,6 +42,7 @@ try {
 	console.log(report(entries, measured, opt, loadBefore));
 	console.log(`\n${seekBench()}`);
 	console.log(`\n${stepCostBench()}`);
+	console.log(`\n${exploreBench()}`);
 	console.log(`\n(${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 } finally {
 	await closeWorkers();

@@ -2,19 +2,21 @@
  * `ringlab run FILE|-` (spec §3): runs a scenario, one line per step, or JSON lines with --json;
  * --raw-dir DIR drains each CPU with page reads into DIR/cpuN.raw (trace_pipe_raw bytes).
  * Exit 0 when every expectation held, 1 when one failed or an invariant broke, 2 for a malformed
- * scenario or bad arguments. `ringlab kernel ...` is in kernel.ts (it is asynchronous).
+ * scenario or bad arguments. `ringlab explore` is in explore.ts, `ringlab kernel ...` in kernel.ts
+ * (it is asynchronous).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FormatError, runScenario, type Simulation } from '../lib/ring';
-import { parseScenario } from '../lib/session';
+import { runScenario, type Simulation } from '../lib/ring';
+import { exploreMain } from './explore';
 import { formatOutcome } from './format-step';
-import { readInput } from './input';
+import { loadScenario } from './load';
 import { makeDir } from './out-dir';
 import { kernelMain } from './kernel';
 import { drainedSubbufSize, drainSubbufs, encodeTraceDat } from '../lib/tracedat';
 
 const USAGE = `usage: ringlab run FILE|- [--json] [--raw-dir DIR] [--trace-dat OUT.dat]
+       ringlab explore FILE|- [--max-states N] [--preemptions K] [--out FILE] [--json]
        ringlab kernel run|diff FILE|- [--json] [--out DIR] [--compare]`;
 
 /** `ringlab ...`: `run` answers at once, `kernel` returns a promise of its exit code. */
@@ -44,6 +46,7 @@ export function main(
 ): number {
 	const err = (s: string) => process.stderr.write(s + '\n');
 	const [cmd, ...rest] = argv;
+	if (cmd === 'explore') return exploreMain(rest, out, err);
 	if (cmd !== 'run') {
 		err(USAGE);
 		return 2;
@@ -80,23 +83,8 @@ export function main(
 			return 2;
 		}
 	}
-	let text: string;
-	try {
-		text = readInput(file);
-	} catch (e) {
-		err(`ringlab: cannot read ${file}: ${(e as Error).message}`);
-		return 2;
-	}
-	let scenario;
-	try {
-		scenario = parseScenario(text);
-	} catch (e) {
-		if (e instanceof FormatError) {
-			err(`ringlab: malformed scenario at ${e.path}: ${e.reason}`);
-			return 2;
-		}
-		throw e;
-	}
+	const scenario = loadScenario(file, err);
+	if (!scenario) return 2;
 	if (!json && scenario.title) out(`# ${scenario.title}`);
 	const run = runScenario(scenario, {
 		onOutcome: (o) => {

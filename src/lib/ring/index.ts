@@ -17,7 +17,19 @@ export type { RingState, CpuState, PageState } from './describe';
 export { checkInvariants } from './invariants';
 export type { Violation } from './invariants';
 export { parseScenario, runScenario } from './scenario';
-export type { ExtraFields, Scenario, ScenarioRun, StepOutcome } from './scenario';
+export type { ExtraFields, Interrupt, Scenario, ScenarioRun, StepOutcome } from './scenario';
+export {
+	describeSchedule,
+	endStateHash,
+	explore,
+	scheduleSteps,
+	splitScenario,
+	violationScenario,
+	type EndGroup,
+	type ExploreResult,
+	type ExploreViolation,
+	type Move
+} from './explore';
 export { checkExpectShape, matchExpect } from './expect';
 export type { Mismatch } from './expect';
 export { FormatError, Refusal } from './errors';

@@ -11,7 +11,7 @@ import { checkDepth, checkScenarioObject, checkScenarioText } from './input-boun
 import { checkExpectShape, matchExpect, type Mismatch } from './expect';
 import { checkInvariants, type Violation } from './invariants';
 import { Simulation, type StepRecord, type StepResult } from './simulation';
-import { validateStep, type Step } from './steps';
+import { validateStep, type SpawnStep, type Step } from './steps';
 import type { RingState } from './describe';
 
 export interface Scenario {
@@ -20,7 +20,12 @@ export interface Scenario {
 	description?: string;
 	config: RingConfig;
 	steps: Step[];
+	/** Interrupts `ringlab explore` lands at every point of a named context (run ignores them). */
+	interrupts?: Interrupt[];
 }
+
+/** An interrupt that may arrive at any point of the context `during`: a spawn step plus its target. */
+export type Interrupt = Omit<SpawnStep, 'op'> & { during: string };
 
 /**
  * Validators for top-level fields the engine does not run, by name: each gets the field's value
@@ -45,7 +50,24 @@ export interface ScenarioRun {
 	sim: Simulation;
 }
 
-const TOP_KEYS = new Set(['ringlab', 'title', 'description', 'config', 'steps']);
+const TOP_KEYS = new Set(['ringlab', 'title', 'description', 'config', 'steps', 'interrupts']);
+
+/** `interrupts`: each a spawn (as, cpu, ctx, do) plus `during`, a context the steps spawn. */
+function validateInterrupts(raw: unknown, config: RingConfig, names: Set<string>): Interrupt[] {
+	if (!Array.isArray(raw)) throw new FormatError('$.interrupts', 'must be an array');
+	return raw.map((r, i) => {
+		const path = `$.interrupts[${i}]`;
+		if (typeof r !== 'object' || r === null || Array.isArray(r))
+			throw new FormatError(path, 'must be an object');
+		const { during, ...spawn } = r as Record<string, unknown>;
+		if (typeof during !== 'string' || !names.has(during))
+			throw new FormatError(`${path}.during`, 'must name a context the steps spawn');
+		const step = validateStep({ ...spawn, op: 'spawn' }, path, config) as SpawnStep;
+		if (names.has(step.as)) throw new FormatError(`${path}.as`, 'is already a context name');
+		names.add(step.as);
+		return { as: step.as, cpu: step.cpu, ctx: step.ctx, do: step.do, during };
+	});
+}
 
 /**
  * Parses JSON text or an object into a validated scenario; throws FormatError with a JSON path.
@@ -103,6 +125,8 @@ export function parseScenario<X extends object = object>(
 		config,
 		steps
 	};
+	if (d.interrupts !== undefined)
+		scenario.interrupts = validateInterrupts(d.interrupts, config, names);
 	const checks: Record<string, (raw: unknown, steps: number) => unknown> = extra ?? {};
 	for (const [k, check] of Object.entries(checks))
 		if (d[k] !== undefined) scenario[k] = check(d[k], steps.length);

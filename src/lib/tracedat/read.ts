@@ -7,24 +7,31 @@
  * handle_buffer_option, init_buffer_cpu_data). Pure, and it never throws or loops on malformed
  * input: a problem names the section and the byte offset in the file.
  */
-import { MAX_CAPTURE_BYTES, parseCapture, SUBBUF_SIZES, type Capture } from '../ring/capture';
-import { latin1 } from './bytes';
+import { MAX_CAPTURE_BYTES, parseCapture, type Capture } from '../ring/capture';
 import {
 	FILE_VERSION_MIN,
 	FILE_VERSION_SECTIONS,
 	TRACE_DAT_MAGIC,
 	TRACECMD_OPTION_BUFFER,
-	TRACECMD_OPTION_BUFFER_TEXT,
-	TRACECMD_OPTION_CPUCOUNT,
 	TRACECMD_OPTION_DONE,
 	TRACECMD_OPTION_EVENT_FORMATS,
 	TRACECMD_OPTION_FTRACE_EVENTS,
 	TRACECMD_OPTION_HEADER_INFO,
-	TRACECMD_OPTION_TRACECLOCK,
-	TRACECMD_OPTION_VERSION,
 	TRACECMD_SEC_FL_COMPRESS
 } from './constants';
-import { parseEventFormat, type EventFormat } from './event-format';
+import { Cursor, Malformed } from './cursor';
+import {
+	checkSubbufSize,
+	Gathered,
+	readEventFormats,
+	readFtraceFormats,
+	readHeaderInfo,
+	readOption,
+	type BufferRef,
+	type CpuRef
+} from './read-parts';
+import { readV6 } from './read-v6';
+import { type EventFormat } from './event-format';
 
 /** One CPU's data of one buffer: where it is in the file and its sub-buffers. */
 export interface TraceDatCpu {
@@ -70,82 +77,6 @@ export interface TraceDatProblem {
 
 export type TraceDatResult = { ok: true; file: TraceDat } | { ok: false; error: TraceDatProblem };
 
-/** Thrown inside the reader only; parseTraceDat turns it into a result. */
-class Malformed extends Error {
-	constructor(
-		readonly section: string,
-		readonly offset: number,
-		message: string
-	) {
-		super(message);
-	}
-}
-
-/** A bounds-checked little-endian cursor over the file. */
-class Cursor {
-	pos: number;
-	section = 'initial format';
-	private readonly dv: DataView;
-	constructor(
-		readonly b: Uint8Array,
-		pos = 0
-	) {
-		this.pos = pos;
-		this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-	}
-	fail(message: string, at = this.pos): never {
-		throw new Malformed(this.section, at, message);
-	}
-	need(n: number, what: string): void {
-		if (n < 0 || this.pos + n > this.b.length)
-			this.fail(
-				`${what} needs ${n} bytes, the file has ${Math.max(0, this.b.length - this.pos)} left`
-			);
-	}
-	u8(what: string): number {
-		this.need(1, what);
-		return this.dv.getUint8(this.pos++);
-	}
-	u16(what: string): number {
-		this.need(2, what);
-		const v = this.dv.getUint16(this.pos, true);
-		this.pos += 2;
-		return v;
-	}
-	u32(what: string): number {
-		this.need(4, what);
-		const v = this.dv.getUint32(this.pos, true);
-		this.pos += 4;
-		return v;
-	}
-	u64(what: string): number {
-		this.need(8, what);
-		const v = this.dv.getBigUint64(this.pos, true);
-		if (v > BigInt(Number.MAX_SAFE_INTEGER)) this.fail(`${what} ${v} is past any file size`);
-		this.pos += 8;
-		return Number(v);
-	}
-	bytes(n: number, what: string): Uint8Array {
-		this.need(n, what);
-		const s = this.b.subarray(this.pos, this.pos + n);
-		this.pos += n;
-		return s;
-	}
-	/** A NUL-terminated string (at most `max` bytes before the NUL). */
-	cstr(what: string, max = 4096): string {
-		const end = this.b.subarray(this.pos, this.pos + max + 1).indexOf(0);
-		if (end < 0) this.fail(`${what} has no terminating NUL within ${max} bytes`);
-		const s = latin1(this.b.subarray(this.pos, this.pos + end));
-		this.pos += end + 1;
-		return s;
-	}
-	seek(offset: number, what: string): void {
-		if (offset < 0 || offset > this.b.length)
-			this.fail(`${what} ${offset} is past the end of the file (${this.b.length} bytes)`);
-		this.pos = offset;
-	}
-}
-
 const SECTION_NAMES: Record<number, string> = {
 	[TRACECMD_OPTION_DONE]: 'options',
 	[TRACECMD_OPTION_HEADER_INFO]: 'header info',
@@ -153,56 +84,6 @@ const SECTION_NAMES: Record<number, string> = {
 	[TRACECMD_OPTION_EVENT_FORMATS]: 'event formats',
 	[TRACECMD_OPTION_BUFFER]: 'buffer'
 };
-
-function readHeaderInfo(c: Cursor): { headerPage: string; headerEvent: string } {
-	const name1 = c.cstr('the header_page label', 32);
-	if (name1 !== 'header_page') c.fail(`expected "header_page", found "${name1}"`);
-	const headerPage = latin1(c.bytes(c.u64('header_page size'), 'header_page'));
-	const name2 = c.cstr('the header_event label', 32);
-	if (name2 !== 'header_event') c.fail(`expected "header_event", found "${name2}"`);
-	const headerEvent = latin1(c.bytes(c.u64('header_event size'), 'header_event'));
-	return { headerPage, headerEvent };
-}
-
-function readFormat(c: Cursor, system: string, out: EventFormat[]): void {
-	const at = c.pos;
-	const text = latin1(c.bytes(c.u64('format size'), `a ${system} event format`));
-	const f = parseEventFormat(system, text);
-	if (typeof f === 'string') c.fail(`${system} event format: ${f}`, at);
-	out.push(f);
-}
-
-function readFtraceFormats(c: Cursor, out: EventFormat[]): void {
-	const n = c.u32('ftrace event count');
-	for (let i = 0; i < n; i++) readFormat(c, 'ftrace', out);
-}
-
-function readEventFormats(c: Cursor, out: EventFormat[]): void {
-	const systems = c.u32('event system count');
-	for (let s = 0; s < systems; s++) {
-		const system = c.cstr('a system name', 256);
-		const n = c.u32(`event count of ${system}`);
-		for (let i = 0; i < n; i++) readFormat(c, system, out);
-	}
-}
-
-/** The clock inside brackets of a trace_clock file ("x86-tsc [local] global"), or the text. */
-function clockName(text: string): string | null {
-	const m = /\[([^\]]+)\]/.exec(text);
-	return m ? m[1]! : text.replace(/\0.*$/s, '').trim() || null;
-}
-
-interface CpuRef {
-	cpu: number;
-	offset: number;
-	size: number;
-}
-interface BufferRef {
-	name: string;
-	clock: string | null;
-	subbufSize: number;
-	cpus: CpuRef[];
-}
 
 /** Checks a CPU's data and parses its sub-buffers like a capture (same checks, same messages). */
 function readCpuData(file: Uint8Array, b: BufferRef, r: CpuRef, at: number): TraceDatCpu {
@@ -220,11 +101,6 @@ function readCpuData(file: Uint8Array, b: BufferRef, r: CpuRef, at: number): Tra
 	});
 	if (!res.ok) throw new Malformed(section, r.offset + res.error.offset, res.error.message);
 	return { ...r, capture: res.capture };
-}
-
-function checkSubbufSize(c: Cursor, size: number, what: string): void {
-	if (!SUBBUF_SIZES.includes(size))
-		c.fail(`${what} ${size} is not a sub-buffer size ringlab reads (4096 << 0..8)`);
 }
 
 /** Parses a trace.dat. Never throws: a malformed file gives `{ ok: false, error }`. */
@@ -247,7 +123,39 @@ export function isTraceDat(file: Uint8Array): boolean {
 }
 
 function read(file: Uint8Array): TraceDat {
-	const c: Cursor = new Cursor(file);
+	const c = new Cursor(file);
+	const g = new Gathered();
+	readInitialFormat(c, g);
+	if (g.version >= FILE_VERSION_SECTIONS) readSections(c, g);
+	else readV6(c, g);
+	if (!g.buffers.length) {
+		c.section = 'options';
+		c.fail('no buffer: the file holds no trace data');
+	}
+	const byId = new Map<number, EventFormat>();
+	for (const f of g.formats) byId.set(f.id, f);
+	return {
+		version: g.version,
+		compression: g.compression,
+		pageSize: g.pageSize,
+		...g.header,
+		formats: g.formats,
+		byId,
+		clock: g.clock ?? g.buffers[0]!.clock,
+		cpuCount: g.cpuCount,
+		writer: g.writer,
+		buffers: g.buffers.map((b) => ({
+			name: b.name,
+			clock: b.clock,
+			subbufSize: b.subbufSize,
+			cpus: b.cpus.map((r) => readCpuData(file, b, r, g.bufferAt.get(b) ?? 0))
+		}))
+	};
+}
+
+/** The magic, the version, the endianness, the long size and the page size. */
+function readInitialFormat(c: Cursor, g: Gathered): void {
+	const file = c.b;
 	if (file.length > MAX_CAPTURE_BYTES)
 		c.fail(`the file is ${file.length} bytes: at most ${MAX_CAPTURE_BYTES} are read`, 0);
 	const magic = c.bytes(Math.min(10, file.length), 'the magic');
@@ -255,224 +163,95 @@ function read(file: Uint8Array): TraceDat {
 		c.fail('not a trace.dat: it does not start with 0x17 0x08 0x44 "tracing"', 0);
 	const vAt = c.pos;
 	const vText = c.cstr('the version', 8);
-	const version = /^\d+$/.test(vText) ? Number(vText) : NaN;
-	if (!(version >= FILE_VERSION_MIN && version <= FILE_VERSION_SECTIONS))
+	g.version = /^\d+$/.test(vText) ? Number(vText) : NaN;
+	if (!(g.version >= FILE_VERSION_MIN && g.version <= FILE_VERSION_SECTIONS))
 		c.fail(`file version "${vText}": ringlab reads versions 6 and 7`, vAt);
 	const endian = c.u8('the endianness');
 	if (endian !== 0)
 		c.fail('a big-endian file: ringlab reads little-endian (x86-64) files', c.pos - 1);
 	const longSize = c.u8('the long size');
 	if (longSize !== 8) c.fail(`long size ${longSize}: ringlab reads 64-bit files`, c.pos - 1);
-	const pageSize = c.u32('the page size');
-	checkSubbufSize(c, pageSize, 'page size');
-	const formats: EventFormat[] = [];
-	let header = { headerPage: '', headerEvent: '' };
-	let clock: string | null = null;
-	let cpuCount: number | null = null;
-	let writer: string | null = null;
-	const buffers: BufferRef[] = [];
-	const bufferAt = new Map<BufferRef, number>();
-	let compression = 'none';
+	g.pageSize = c.u32('the page size');
+	checkSubbufSize(c, g.pageSize, 'page size');
+}
 
-	/** One option's data; true when it was DONE (v7 chains the next options section). */
-	const option = (id: number, data: Uint8Array, at: number): number | null => {
-		const o: Cursor = new Cursor(data);
-		o.section = c.section;
-		const sub = (m: Malformed) => new Malformed(m.section, at + m.offset, m.message);
-		try {
-			if (id === TRACECMD_OPTION_TRACECLOCK && data.length) clock = clockName(latin1(data));
-			else if (id === TRACECMD_OPTION_CPUCOUNT && data.length >= 4)
-				cpuCount = o.u32('CPU count');
-			else if (id === TRACECMD_OPTION_VERSION) writer = latin1(data).replace(/\0.*$/s, '');
-			else if (id === TRACECMD_OPTION_BUFFER_TEXT)
-				throw new Malformed(
-					c.section,
-					at,
-					'a latency (text) buffer: it holds no sub-buffers'
-				);
-			else if (id === TRACECMD_OPTION_BUFFER) {
-				const offset = o.u64('buffer offset');
-				const name = o.cstr('buffer name', 256);
-				const b: BufferRef = { name, clock: null, subbufSize: pageSize, cpus: [] };
-				if (version >= FILE_VERSION_SECTIONS) {
-					b.clock = o.cstr('buffer clock', 256);
-					b.subbufSize = o.u32('buffer page size');
-					checkSubbufSize(o, b.subbufSize, 'buffer page size');
-					const n = o.u32('buffer CPU count');
-					if (n * 20 > data.length) o.fail(`${n} CPUs do not fit in the option`);
-					for (let i = 0; i < n; i++)
-						b.cpus.push({
-							cpu: o.u32('CPU id'),
-							offset: o.u64('CPU data offset'),
-							size: o.u64('CPU data size')
-						});
-				}
-				bufferAt.set(b, offset);
-				buffers.push(b);
-			} else if (id === TRACECMD_OPTION_DONE && version >= FILE_VERSION_SECTIONS)
-				return o.u64('next options offset');
-		} catch (e) {
-			if (e instanceof Malformed) throw sub(e);
-			throw e;
-		}
-		return null;
-	};
+/** Reads a v7 section header at `offset`, expecting section `id`; returns its data size. */
+function sectionAt(c: Cursor, g: Gathered, offset: number, id: number): number {
+	c.section = SECTION_NAMES[id] ?? `section ${id}`;
+	c.seek(offset, `the ${c.section} section offset`);
+	const got = c.u16('section id');
+	if (got !== id)
+		c.fail(`section id ${got} where section ${id} (${c.section}) was named`, offset);
+	const flags = c.u16('section flags');
+	if (flags & TRACECMD_SEC_FL_COMPRESS)
+		c.fail(`the ${c.section} section is compressed with ${g.compression}`, offset);
+	c.u32('section description');
+	const size = c.u64('section size');
+	c.need(size, `the ${c.section} section`);
+	return size;
+}
 
-	/** Reads a v7 section header at `offset`, expecting section `id`; returns its data size. */
-	const sectionAt = (offset: number, id: number): number => {
-		c.section = SECTION_NAMES[id] ?? `section ${id}`;
-		c.seek(offset, `the ${c.section} section offset`);
-		const got = c.u16('section id');
-		if (got !== id)
-			c.fail(`section id ${got} where section ${id} (${c.section}) was named`, offset);
-		const flags = c.u16('section flags');
-		if (flags & TRACECMD_SEC_FL_COMPRESS)
-			c.fail(`the ${c.section} section is compressed with ${compression}`, offset);
-		c.u32('section description');
-		const size = c.u64('section size');
-		c.need(size, `the ${c.section} section`);
-		return size;
-	};
+/** Version 7: the compression header, the chained options sections, then the sections they name. */
+function readSections(c: Cursor, g: Gathered): void {
+	c.section = 'compression header';
+	const cAt = c.pos;
+	g.compression = c.cstr('the compression name', 64);
+	const cver = c.cstr('the compression version', 64);
+	if (g.compression !== 'none')
+		c.fail(
+			`compressed with ${g.compression} ${cver}: ringlab reads uncompressed files only (record with --compression none, or convert one with trace-cmd convert --compression none)`,
+			cAt
+		);
+	const sections = readOptionSections(c, g, c.u64('the options offset'));
+	const h = sections.get(TRACECMD_OPTION_HEADER_INFO);
+	if (h === undefined) {
+		c.section = 'options';
+		c.fail('no HEADER_INFO option: the file does not say how its sub-buffers are laid out');
+	}
+	sectionAt(c, g, h, TRACECMD_OPTION_HEADER_INFO);
+	g.header = readHeaderInfo(c);
+	const fe = sections.get(TRACECMD_OPTION_FTRACE_EVENTS);
+	if (fe !== undefined) {
+		sectionAt(c, g, fe, TRACECMD_OPTION_FTRACE_EVENTS);
+		readFtraceFormats(c, g.formats);
+	}
+	const ev = sections.get(TRACECMD_OPTION_EVENT_FORMATS);
+	if (ev !== undefined) {
+		sectionAt(c, g, ev, TRACECMD_OPTION_EVENT_FORMATS);
+		readEventFormats(c, g.formats);
+	}
+	for (const b of g.buffers) sectionAt(c, g, g.bufferAt.get(b)!, TRACECMD_OPTION_BUFFER);
+}
 
-	if (version >= FILE_VERSION_SECTIONS) {
-		c.section = 'compression header';
-		const cAt = c.pos;
-		compression = c.cstr('the compression name', 64);
-		const cver = c.cstr('the compression version', 64);
-		if (compression !== 'none')
-			c.fail(
-				`compressed with ${compression} ${cver}: ringlab reads uncompressed files only (record with --compression none, or convert one with trace-cmd convert --compression none)`,
-				cAt
-			);
-		let next = c.u64('the options offset');
-		const seen = new Set<number>();
-		const sections = new Map<number, number>();
-		while (next) {
-			if (seen.has(next)) c.fail(`options section at ${next} is chained twice (a loop)`);
-			seen.add(next);
-			const size = sectionAt(next, TRACECMD_OPTION_DONE);
-			const end = c.pos + size;
-			next = 0;
-			for (;;) {
-				if (c.pos >= end) c.fail('the options end without a DONE option');
-				const at = c.pos;
-				const id = c.u16('option id');
-				const len = c.u32('option size');
-				if (c.pos + len > end)
-					c.fail(`option ${id} (${len} bytes) runs past its section`, at);
-				const dataAt = c.pos;
-				const data = c.bytes(len, `option ${id}`);
-				if (
-					id >= TRACECMD_OPTION_HEADER_INFO &&
-					id <= TRACECMD_OPTION_EVENT_FORMATS &&
-					len >= 8
-				)
-					sections.set(id, new Cursor(data).u64('section offset'));
-				const r = option(id, data, dataAt);
-				if (id === TRACECMD_OPTION_DONE) {
-					next = r ?? 0;
-					break;
-				}
+/** Walks the chain of v7 options sections from `next`; returns the sections they point at. */
+function readOptionSections(c: Cursor, g: Gathered, next: number): Map<number, number> {
+	const seen = new Set<number>();
+	const sections = new Map<number, number>();
+	while (next) {
+		if (seen.has(next)) c.fail(`options section at ${next} is chained twice (a loop)`);
+		seen.add(next);
+		const end = sectionAt(c, g, next, TRACECMD_OPTION_DONE) + c.pos;
+		next = 0;
+		for (;;) {
+			if (c.pos >= end) c.fail('the options end without a DONE option');
+			const at = c.pos;
+			const id = c.u16('option id');
+			const len = c.u32('option size');
+			if (c.pos + len > end) c.fail(`option ${id} (${len} bytes) runs past its section`, at);
+			const dataAt = c.pos;
+			const data = c.bytes(len, `option ${id}`);
+			if (
+				id >= TRACECMD_OPTION_HEADER_INFO &&
+				id <= TRACECMD_OPTION_EVENT_FORMATS &&
+				len >= 8
+			)
+				sections.set(id, new Cursor(data).u64('section offset'));
+			const r = readOption(c, g, id, data, dataAt);
+			if (id === TRACECMD_OPTION_DONE) {
+				next = r ?? 0;
+				break;
 			}
 		}
-		const h = sections.get(TRACECMD_OPTION_HEADER_INFO);
-		if (h === undefined) {
-			c.section = 'options';
-			c.fail('no HEADER_INFO option: the file does not say how its sub-buffers are laid out');
-		}
-		sectionAt(h, TRACECMD_OPTION_HEADER_INFO);
-		header = readHeaderInfo(c);
-		const fe = sections.get(TRACECMD_OPTION_FTRACE_EVENTS);
-		if (fe !== undefined) {
-			sectionAt(fe, TRACECMD_OPTION_FTRACE_EVENTS);
-			readFtraceFormats(c, formats);
-		}
-		const ev = sections.get(TRACECMD_OPTION_EVENT_FORMATS);
-		if (ev !== undefined) {
-			sectionAt(ev, TRACECMD_OPTION_EVENT_FORMATS);
-			readEventFormats(c, formats);
-		}
-		for (const b of buffers) sectionAt(bufferAt.get(b)!, TRACECMD_OPTION_BUFFER);
-	} else {
-		c.section = 'header info';
-		header = readHeaderInfo(c);
-		c.section = 'ftrace event formats';
-		readFtraceFormats(c, formats);
-		c.section = 'event formats';
-		readEventFormats(c, formats);
-		c.section = 'kallsyms';
-		c.bytes(c.u32('kallsyms size'), 'kallsyms');
-		c.section = 'printk';
-		c.bytes(c.u32('printk formats size'), 'printk formats');
-		c.section = 'cmdlines';
-		c.bytes(c.u64('saved cmdlines size'), 'saved cmdlines');
-		c.section = 'CPU count';
-		const ncpu = c.u32('CPU count');
-		cpuCount = ncpu;
-		c.section = 'options';
-		let label = latin1(c.bytes(10, 'the options / flyrecord label'));
-		if (label === 'options  \0') {
-			for (;;) {
-				const id = c.u16('option id');
-				if (id === TRACECMD_OPTION_DONE) break;
-				const len = c.u32('option size');
-				const at = c.pos;
-				option(id, c.bytes(len, `option ${id}`), at);
-			}
-			label = latin1(c.bytes(10, 'the flyrecord label'));
-		}
-		c.section = 'flyrecord';
-		if (label === 'latency  \0')
-			c.fail('a latency trace (text): it holds no sub-buffers', c.pos - 10);
-		if (label !== 'flyrecord\0')
-			c.fail(`expected "flyrecord", found ${JSON.stringify(label)}`, c.pos - 10);
-		// Version 6 keeps the top buffer's CPU table here (instances have BUFFER options whose
-		// offset points at a table of the same shape).
-		const table = (b: BufferRef) => {
-			for (let i = 0; i < ncpu; i++)
-				b.cpus.push({
-					cpu: i,
-					offset: c.u64('CPU data offset'),
-					size: c.u64('CPU data size')
-				});
-		};
-		const top: BufferRef = { name: '', clock, subbufSize: pageSize, cpus: [] };
-		if (ncpu * 16 > file.length) c.fail(`${ncpu} CPUs do not fit in the file`);
-		table(top);
-		for (const b of buffers) {
-			c.seek(bufferAt.get(b)!, `buffer "${b.name}" offset`);
-			c.section = `buffer "${b.name}"`;
-			const l = latin1(c.bytes(10, 'the flyrecord label'));
-			if (l !== 'flyrecord\0') c.fail(`expected "flyrecord", found ${JSON.stringify(l)}`);
-			table(b);
-		}
-		buffers.unshift(top);
-		for (const b of buffers) {
-			b.clock ??= clock;
-			bufferAt.set(b, c.pos);
-		}
 	}
-	if (!buffers.length) {
-		c.section = 'options';
-		c.fail('no buffer: the file holds no trace data');
-	}
-	const byId = new Map<number, EventFormat>();
-	for (const f of formats) byId.set(f.id, f);
-	return {
-		version,
-		compression,
-		pageSize,
-		...header,
-		formats,
-		byId,
-		clock: clock ?? buffers[0]!.clock,
-		cpuCount,
-		writer,
-		buffers: buffers.map((b) => ({
-			name: b.name,
-			clock: b.clock,
-			subbufSize: b.subbufSize,
-			cpus: b.cpus.map((r) => readCpuData(file, b, r, bufferAt.get(b) ?? 0))
-		}))
-	};
+	return sections;
 }

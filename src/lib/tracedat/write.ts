@@ -89,24 +89,10 @@ function body(fill: (s: ByteSink) => void): Uint8Array {
 export function encodeTraceDat(input: TraceDatInput): Uint8Array {
 	const { subbufSize } = input;
 	const clock = input.clock ?? 'local';
-	for (const [cpu, subbufs] of input.cpus.entries())
-		for (const [i, b] of subbufs.entries())
-			if (b.length !== subbufSize)
-				throw new RangeError(
-					`CPU ${cpu} sub-buffer ${i} is ${b.length} bytes, not ${subbufSize}`
-				);
+	checkSubbufs(input);
 	const strings = stringsTable();
 	const out = new ByteSink();
-	out.bytes(Uint8Array.from(TRACE_DAT_MAGIC));
-	out.cstr(String(FILE_VERSION_WRITTEN));
-	out.u8(0); // little endian
-	out.u8(8); // user space long size
-	out.u32(subbufSize);
-	out.cstr('none'); // compression name and version
-	out.cstr('');
-	const optionsOffsetAt = out.at;
-	out.u64(0); // patched below
-
+	const optionsOffsetAt = writeInitialFormat(out, subbufSize);
 	const section = (id: number, desc: Description, data: Uint8Array): number => {
 		const at = out.at;
 		out.u16(id);
@@ -117,10 +103,67 @@ export function encodeTraceDat(input: TraceDatInput): Uint8Array {
 		return at;
 	};
 	section(TRACECMD_OPTION_STRINGS, 'strings', strings.bytes);
-	const offsets: [number, number][] = [];
-	offsets.push([
-		TRACECMD_OPTION_HEADER_INFO,
-		section(
+	const offsets = metaSections(subbufSize).map(
+		([id, desc, data]) => [id, section(id, desc, data)] as [number, number]
+	);
+	// The options section comes before the buffer section, whose offset it names: that offset
+	// is known once the options' size is, and the options' size does not depend on it.
+	const texts = {
+		clock: ascii(`[${clock}]\n\0`),
+		version: ascii(`${input.version ?? 'ringlab'}\0`)
+	};
+	const ncpu = input.cpus.length;
+	const optionsSize =
+		offsets.length * (6 + 8) + // section offsets
+		(6 + 4) + // CPUCOUNT
+		(6 + texts.clock.length) +
+		(6 + texts.version.length) +
+		(6 + 8 + ascii(`\0${clock}\0`).length + 4 + 4 + ncpu * 20) + // BUFFER
+		(6 + 8); // DONE
+	const optionsAt = out.at;
+	const bufferAt = optionsAt + SECTION_HEADER_BYTES + optionsSize;
+	const cpuData = layoutCpuData(input, bufferAt + SECTION_HEADER_BYTES);
+	const options = encodeOptions(offsets, texts, {
+		bufferAt,
+		clock,
+		subbufSize,
+		cpuData
+	});
+	if (options.length !== optionsSize) throw new Error('trace.dat options size mismatch');
+	section(TRACECMD_OPTION_DONE, 'options', options);
+	writeFlyrecord(out, strings.id['buffer flyrecord '], input, cpuData, bufferAt);
+	const file = out.toBytes();
+	new DataView(file.buffer).setBigUint64(optionsOffsetAt, BigInt(optionsAt), true);
+	return file;
+}
+
+function checkSubbufs({ cpus, subbufSize }: TraceDatInput): void {
+	for (const [cpu, subbufs] of cpus.entries())
+		for (const [i, b] of subbufs.entries())
+			if (b.length !== subbufSize)
+				throw new RangeError(
+					`CPU ${cpu} sub-buffer ${i} is ${b.length} bytes, not ${subbufSize}`
+				);
+}
+
+/** The initial format and the compression header; returns where the options offset goes. */
+function writeInitialFormat(out: ByteSink, subbufSize: number): number {
+	out.bytes(Uint8Array.from(TRACE_DAT_MAGIC));
+	out.cstr(String(FILE_VERSION_WRITTEN));
+	out.u8(0); // little endian
+	out.u8(8); // user space long size
+	out.u32(subbufSize);
+	out.cstr('none'); // compression name and version
+	out.cstr('');
+	const optionsOffsetAt = out.at;
+	out.u64(0); // patched at the end
+	return optionsOffsetAt;
+}
+
+/** The sections the options name by offset, in file order: headers, formats, symbols, tasks. */
+function metaSections(subbufSize: number): [number, Description, Uint8Array][] {
+	return [
+		[
 			TRACECMD_OPTION_HEADER_INFO,
 			'headers',
 			body((s) => {
@@ -129,19 +172,9 @@ export function encodeTraceDat(input: TraceDatInput): Uint8Array {
 				s.cstr('header_event');
 				sized8(s, headerEventText());
 			})
-		)
-	]);
-	offsets.push([
-		TRACECMD_OPTION_FTRACE_EVENTS,
-		section(
-			TRACECMD_OPTION_FTRACE_EVENTS,
-			'ftrace events',
-			body((s) => s.u32(0))
-		)
-	]);
-	offsets.push([
-		TRACECMD_OPTION_EVENT_FORMATS,
-		section(
+		],
+		[TRACECMD_OPTION_FTRACE_EVENTS, 'ftrace events', body((s) => s.u32(0))],
+		[
 			TRACECMD_OPTION_EVENT_FORMATS,
 			'events format',
 			body((s) => {
@@ -150,55 +183,35 @@ export function encodeTraceDat(input: TraceDatInput): Uint8Array {
 				s.u32(1); // one event
 				sized8(s, ringlabEventFormat());
 			})
-		)
-	]);
-	offsets.push([
-		TRACECMD_OPTION_KALLSYMS,
-		section(
-			TRACECMD_OPTION_KALLSYMS,
-			'kallsyms',
-			body((s) => sized4(s, ''))
-		)
-	]);
-	offsets.push([
-		TRACECMD_OPTION_PRINTK,
-		section(
-			TRACECMD_OPTION_PRINTK,
-			'printk',
-			body((s) => sized4(s, ''))
-		)
-	]);
-	offsets.push([
-		TRACECMD_OPTION_CMDLINES,
-		section(
-			TRACECMD_OPTION_CMDLINES,
-			'command lines',
-			body((s) => sized8(s, ''))
-		)
-	]);
+		],
+		[TRACECMD_OPTION_KALLSYMS, 'kallsyms', body((s) => sized4(s, ''))],
+		[TRACECMD_OPTION_PRINTK, 'printk', body((s) => sized4(s, ''))],
+		[TRACECMD_OPTION_CMDLINES, 'command lines', body((s) => sized8(s, ''))]
+	];
+}
 
-	// The options section comes before the buffer section, whose offset it names: that offset
-	// is known once the options' size is, and the options' size does not depend on it.
-	const ncpu = input.cpus.length;
-	const optionsSize =
-		offsets.length * (6 + 8) + // section offsets
-		(6 + 4) + // CPUCOUNT
-		(6 + ascii(`[${clock}]\n\0`).length) +
-		(6 + ascii(`${input.version ?? 'ringlab'}\0`).length) +
-		(6 + 8 + ascii(`\0${clock}\0`).length + 4 + 4 + ncpu * 20) + // BUFFER
-		(6 + 8); // DONE
-	const optionsAt = out.at;
-	const bufferAt = optionsAt + SECTION_HEADER_BYTES + optionsSize;
-	// CPU data: each CPU's sub-buffers at the next sub-buffer aligned offset.
-	const cpuData: { offset: number; size: number }[] = [];
-	let at = bufferAt + SECTION_HEADER_BYTES;
-	for (const subbufs of input.cpus) {
+interface CpuData {
+	offset: number;
+	size: number;
+}
+
+/** Each CPU's sub-buffers at the next sub-buffer aligned offset from `at`. */
+function layoutCpuData({ cpus, subbufSize }: TraceDatInput, at: number): CpuData[] {
+	return cpus.map((subbufs) => {
 		at = Math.ceil(at / subbufSize) * subbufSize;
-		const size = subbufs.length * subbufSize;
-		cpuData.push({ offset: at, size });
-		at += size;
-	}
-	const options = body((s) => {
+		const d = { offset: at, size: subbufs.length * subbufSize };
+		at += d.size;
+		return d;
+	});
+}
+
+/** The options section's data (out_add_buffer_option and friends). */
+function encodeOptions(
+	offsets: [number, number][],
+	texts: { clock: Uint8Array; version: Uint8Array },
+	buffer: { bufferAt: number; clock: string; subbufSize: number; cpuData: CpuData[] }
+): Uint8Array {
+	return body((s) => {
 		const option = (id: number, data: Uint8Array) => {
 			s.u16(id);
 			s.u32(data.length);
@@ -211,19 +224,19 @@ export function encodeTraceDat(input: TraceDatInput): Uint8Array {
 			);
 		option(
 			TRACECMD_OPTION_CPUCOUNT,
-			body((b) => b.u32(ncpu))
+			body((b) => b.u32(buffer.cpuData.length))
 		);
-		option(TRACECMD_OPTION_TRACECLOCK, ascii(`[${clock}]\n\0`));
-		option(TRACECMD_OPTION_VERSION, ascii(`${input.version ?? 'ringlab'}\0`));
+		option(TRACECMD_OPTION_TRACECLOCK, texts.clock);
+		option(TRACECMD_OPTION_VERSION, texts.version);
 		option(
 			TRACECMD_OPTION_BUFFER,
 			body((b) => {
-				b.u64(bufferAt);
+				b.u64(buffer.bufferAt);
 				b.cstr(''); // the top instance
-				b.cstr(clock);
-				b.u32(subbufSize);
-				b.u32(ncpu);
-				for (const [cpu, d] of cpuData.entries()) {
+				b.cstr(buffer.clock);
+				b.u32(buffer.subbufSize);
+				b.u32(buffer.cpuData.length);
+				for (const [cpu, d] of buffer.cpuData.entries()) {
 					b.u32(cpu);
 					b.u64(d.offset);
 					b.u64(d.size);
@@ -235,19 +248,24 @@ export function encodeTraceDat(input: TraceDatInput): Uint8Array {
 			body((b) => b.u64(0))
 		);
 	});
-	if (options.length !== optionsSize) throw new Error('trace.dat options size mismatch');
-	section(TRACECMD_OPTION_DONE, 'options', options);
+}
 
-	// The flyrecord section: its size covers the padding and every CPU's data.
+/** The flyrecord section: its size covers the padding and every CPU's data. */
+function writeFlyrecord(
+	out: ByteSink,
+	descId: number,
+	input: TraceDatInput,
+	cpuData: CpuData[],
+	bufferAt: number
+): void {
+	const last = cpuData[cpuData.length - 1];
+	const end = last ? last.offset + last.size : bufferAt + SECTION_HEADER_BYTES;
 	out.u16(TRACECMD_OPTION_BUFFER);
 	out.u16(0);
-	out.u32(strings.id['buffer flyrecord ']);
-	out.u64(at - (bufferAt + SECTION_HEADER_BYTES));
+	out.u32(descId);
+	out.u64(end - (bufferAt + SECTION_HEADER_BYTES));
 	for (const [cpu, subbufs] of input.cpus.entries()) {
 		out.zeros(cpuData[cpu]!.offset - out.at);
 		for (const b of subbufs) out.bytes(b);
 	}
-	const file = out.toBytes();
-	new DataView(file.buffer).setBigUint64(optionsOffsetAt, BigInt(optionsAt), true);
-	return file;
 }

@@ -1,10 +1,10 @@
 // `ringlab run` (spec §3): every shipped example runs with exit 0, --json ends with the final
 // state, --raw-dir writes whole sub-buffers, exit 1 on a failed expectation, 2 on a malformed file.
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { main } from '../../../src/cli/main';
+import { run, tmpScenario } from './run-cli';
 
 const dir = join(__dirname, '../../../scenarios');
 const examples = ['.', 'map_test', 'refusals', 'lessons'].flatMap((sub) =>
@@ -13,24 +13,6 @@ const examples = ['.', 'map_test', 'refusals', 'lessons'].flatMap((sub) =>
 		.map((f) => join(sub, f))
 );
 const history = readdirSync(join(dir, 'history')).map((f) => join('history', f));
-
-function run(args: string[]) {
-	const out: string[] = [];
-	let err = '';
-	const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-		err += String(s);
-		return true;
-	});
-	const code = main(args, (s) => out.push(s));
-	spy.mockRestore();
-	return { code, out, err };
-}
-
-function tmpScenario(doc: unknown): string {
-	const p = join(mkdtempSync(join(tmpdir(), 'ringlab-')), 's.json');
-	writeFileSync(p, typeof doc === 'string' ? doc : JSON.stringify(doc));
-	return p;
-}
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -21,7 +21,7 @@ import {
 	SLOT_RUNNING,
 	slotI
 } from '../context';
-import { Refusal, refuse } from '../errors';
+import { refuse } from '../errors';
 import { H_HISTORY, HISTORY_SWAP_REMOTE, MAX_SLOTS, S_READER_LOCK } from '../layout';
 import { structI, type Ring } from '../ring';
 import type { SimCore } from './core';
@@ -75,23 +75,27 @@ function topOfStack(ring: Ring, cpu: number): number {
 	return top;
 }
 
-/** Writers on one CPU nest like a stack: refuses a step that would break it. */
-export function checkNesting(core: SimCore, cpu: number, rank: number, self: number): void {
+/**
+ * Writers on one CPU nest like a stack: why a step of `self` (-1: a new context) at `rank` would
+ * break it, or null. Plain words, so the scheduler's lanes can ask without a refusal thrown.
+ */
+function nestingBlock(core: SimCore, cpu: number, rank: number, self: number): string | null {
 	const { ring } = core;
 	const top = topOfStack(ring, cpu);
-	if (top < 0 || top === self) return;
+	if (top < 0 || top === self) return null;
 	const topName = core.slots[top]?.name || 'a writer';
 	const topCtx = ring.i32[slotI(ring, top) + K_CTX]!;
 	if (self >= 0 && ring.i32[slotI(ring, self) + K_STATE] === SLOT_RUNNING)
-		refuse(
-			'EINVAL',
-			`"${core.slots[self]!.name}" was interrupted by "${topName}" (${CTX_NAMES[topCtx]}), which must finish first`
-		);
+		return `"${core.slots[self]!.name}" was interrupted by "${topName}" (${CTX_NAMES[topCtx]}), which must finish first`;
 	if (rank <= rankOf(topCtx))
-		refuse(
-			'EINVAL',
-			`a ${rank === 1 ? 'interrupt-level' : CTX_NAMES[rank]} context cannot interrupt "${topName}" (${CTX_NAMES[topCtx]}) on CPU ${cpu}`
-		);
+		return `a ${rank === 1 ? 'interrupt-level' : CTX_NAMES[rank]} context cannot interrupt "${topName}" (${CTX_NAMES[topCtx]}) on CPU ${cpu}`;
+	return null;
+}
+
+/** Writers on one CPU nest like a stack: refuses (EINVAL) a step that would break it. */
+export function checkNesting(core: SimCore, cpu: number, rank: number, self: number): void {
+	const why = nestingBlock(core, cpu, rank, self);
+	if (why !== null) refuse('EINVAL', why);
 }
 
 /** Refuses a step that breaks nesting on a CPU, or a finish that could only spin forever. */
@@ -110,13 +114,10 @@ export function checkCanRun(core: SimCore, k: number, finishing: boolean): void 
 
 /** Why context slot k cannot take its next step now (the nesting rule), or null. */
 export function whyBlocked(core: SimCore, k: number): string | null {
-	try {
-		checkCanRun(core, k, false);
-		return null;
-	} catch (e) {
-		if (e instanceof Refusal) return e.message;
-		throw e;
-	}
+	const { ring } = core;
+	const K = slotI(ring, k);
+	const ctx = ring.i32[K + K_CTX]!;
+	return isCpuLocal(ring, ctx) ? nestingBlock(core, ring.i32[K + K_CPU]!, rankOf(ctx), k) : null;
 }
 
 /** The depth of `cpu`'s nesting stack: where a context starting there goes. */
