@@ -19,5 +19,4 @@ export type { Exec, Regs } from './exec';
 export { resetTail } from './move-tail';
 export { stepWriter, W, W_DONE, WRITER_STEP_TABLE, WRITER_STEPS } from './steps';
 export type { WriterStep, WriterStepId } from './steps';
-export { writeEvent, writeStepped } from './fast';
-export { writeBurst } from './burst';
+export { writeBurst, writeEvent, writeStepped } from './fast';
