@@ -8,7 +8,7 @@
  * (writeBurst's publish: 'page'), as the page transports publish pages. Measures nothing.
  */
 import { RB_PAGE_HEAD, RB_WRITE_MASK } from '../src/lib/ring/constants.ts';
-import { writeBurst } from '../src/lib/ring/fast-write.ts';
+import { writeBurst } from '../src/lib/ring/writer/index.ts';
 import { eventLength } from '../src/lib/ring/format.ts';
 import { D_NEXT, D_WRITE, S_TAIL_PAGE } from '../src/lib/ring/layout.ts';
 import { descI, structI, structOf, wrapRing, type Ring } from '../src/lib/ring/ring.ts';

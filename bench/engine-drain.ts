@@ -4,7 +4,7 @@
  * sub-buffer in place (MappedConsumer), until the buffer is empty: what the kernel's mmap reader
  * does at 21-24 M ev/s here (perf.md). The full state is restored before each pass, untimed.
  */
-import { writeBurst } from '../src/lib/ring/fast-write.ts';
+import { writeBurst } from '../src/lib/ring/writer/index.ts';
 import { getReader } from '../src/lib/ring/reader/get-reader.ts';
 import { Simulation } from '../src/lib/ring/index.ts';
 import { MappedConsumer } from '../src/lib/ring/mapped-consumer.ts';

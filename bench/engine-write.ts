@@ -4,7 +4,7 @@
  * and real clock; and the in-place parse of its full sub-buffers (checked against the payload).
  */
 import { validateConfig } from '../src/lib/ring/config.ts';
-import { writeBurst, writeEvent } from '../src/lib/ring/fast-write.ts';
+import { writeBurst, writeEvent } from '../src/lib/ring/writer/index.ts';
 import { createRing, type Ring } from '../src/lib/ring/ring.ts';
 import { decodeScenario } from './bare-encode.ts';
 import type { Clock, Scenario } from './harness.ts';

@@ -1,15 +1,16 @@
 /**
  * Teaching data for step mode: each context's operation as short pseudo-code in our own words (not
- * the kernel's code), a map from every atomic step of the engine's step tables (WRITER_STEPS,
- * READER_STEPS, SWAP_STEPS) to the line to highlight and the kernel function it mirrors, and per
- * step one sentence on why it matters, to follow the engine's note of what just happened.
+ * the kernel's code), a map from every atomic step of the engine's step tables (the writer's by step
+ * id, READER_STEPS and SWAP_STEPS by pc) to the line to highlight and the kernel function it
+ * mirrors, and per step one sentence on why it matters, to follow the engine's note of what just
+ * happened.
  * DOM-free: the page and tests read it.
  */
 import { READER_STEPS, READER_TABLE, type ReaderStepId } from '../ring/reader';
 import { SWAP_STEPS } from '../ring/snapshot';
 import type { StepRecord } from '../ring/simulation';
 import type { SpawnableStep } from '../ring/steps';
-import { WRITER_STEPS } from '../ring/writer';
+import { WRITER_STEP_TABLE, WRITER_STEPS, type WriterStepId } from '../ring/writer';
 
 export type ProgramId =
 	'write' | 'move-tail' | 'reader-page' | 'consume' | 'read-page' | 'get-reader' | 'swap';
@@ -144,88 +145,124 @@ export interface CodeLine {
 
 type At = readonly [ProgramId, number, string];
 
-// WRITER_STEPS, pc by pc: [program, line, why it matters]
-const WRITER_CODE: readonly At[] = [
-	['write', 0, 'An interrupt that is already writing at this level cannot start a second write.'],
-	[
+// The writer's steps by id (WRITER_STEP_TABLE): [program, line, why it matters]
+const WRITER_CODE: Readonly<Record<WriterStepId, At>> = {
+	lock: [
+		'write',
+		0,
+		'An interrupt that is already writing at this level cannot start a second write.'
+	],
+	startCommit: [
 		'write',
 		1,
 		'While committing is above zero the buffer cannot be swapped out under this writer.'
 	],
-	['write', 2, 'A writer must never reserve in a buffer that is no longer the live one.'],
-	['write', 3, 'Everything read here may change under us if an interrupt writes before [C].'],
-	[
+	checkSwap: [
+		'write',
+		2,
+		'A writer must never reserve in a buffer that is no longer the live one.'
+	],
+	A: ['write', 3, 'Everything read here may change under us if an interrupt writes before [C].'],
+	B: [
 		'write',
 		4,
 		'A nested writer compares before_stamp with write_stamp to know it interrupted us.'
 	],
-	[
+	C: [
 		'write',
 		5,
 		'This one atomic add is the reservation: the bytes are ours even if an interrupt writes next.'
 	],
-	['write', 6, 'Equal stamps tell later writers that no one is half-way through a reservation.'],
-	[
+	D: [
+		'write',
+		6,
+		'Equal stamps tell later writers that no one is half-way through a reservation.'
+	],
+	slow: [
 		'write',
 		6,
 		'We were interrupted before reserving, so our time must be read again to stay in order.'
 	],
-	['write', 7, 'write_stamp tells us whether someone wrote after our reservation.'],
-	[
+	E: ['write', 7, 'write_stamp tells us whether someone wrote after our reservation.'],
+	F: [
 		'write',
 		7,
 		"The delta ties this event's time to the one before it; a wrong one breaks time order."
 	],
-	['write', 9, 'Readers stop at entries and commit, so the event is still invisible.'],
-	['write', 9, 'The payload is in place, but readers cannot see it until the commit moves.'],
-	['write', 10, 'The event is counted; it becomes readable only when the commit reaches it.'],
-	['write', 11, 'committing tells the outermost writer whether it must move the commit.'],
-	[
+	update: ['write', 9, 'Readers stop at entries and commit, so the event is still invisible.'],
+	copy: [
+		'write',
+		9,
+		'The payload is in place, but readers cannot see it until the commit moves.'
+	],
+	commit: [
+		'write',
+		10,
+		'The event is counted; it becomes readable only when the commit reaches it.'
+	],
+	endCheck: [
+		'write',
+		11,
+		'committing tells the outermost writer whether it must move the commit.'
+	],
+	endSnap: [
 		'write',
 		10,
 		'Only the outermost writer moves the commit, so nested writers never publish half-written data.'
 	],
-	[
+	commitPage: [
 		'write',
 		10,
 		'The commit page lags the tail while interrupts fill pages; here it catches up page by page.'
 	],
-	['write', 10, 'Publishing the commit index is what makes the data readable.'],
-	[
+	commitIndex: ['write', 10, 'Publishing the commit index is what makes the data readable.'],
+	commitAgain: [
 		'write',
 		10,
 		'An interrupt may have written more while we published: we must not leave it uncommitted.'
 	],
-	['write', 11, 'After this an interrupt would commit its own data itself.'],
-	[
+	endDec: ['write', 11, 'After this an interrupt would commit its own data itself.'],
+	endRecheck: [
 		'write',
 		11,
 		'An interrupt between the last check and committing-- would otherwise leave data uncommitted.'
 	],
-	['write', 11, 'Readers see an event once the commit has passed it, not when its writer ends.'],
-	['move-tail', 0, 'The event did not fit: the writer must move the tail to the next page.'],
-	['move-tail', 2, 'Moving onto the head page means overwriting the oldest data.'],
-	[
+	unlock: [
+		'write',
+		11,
+		'Readers see an event once the commit has passed it, not when its writer ends.'
+	],
+	mtNext: [
+		'move-tail',
+		0,
+		'The event did not fit: the writer must move the tail to the next page.'
+	],
+	mtHead: ['move-tail', 2, 'Moving onto the head page means overwriting the oldest data.'],
+	hpUpdate: [
 		'move-tail',
 		4,
 		'UPDATE claims the head page for this writer: readers and other writers see the push is under way.'
 	],
-	['move-tail', 5, 'The oldest unread page is given up: its events count as overrun.'],
-	[
+	hpSetHead: ['move-tail', 5, 'The oldest unread page is given up: its events count as overrun.'],
+	hpCheckTail: [
 		'move-tail',
 		6,
 		'Interrupts may have pushed the head and moved the tail while we were stopped.'
 	],
-	['move-tail', 7, 'With the flag NORMAL again exactly one HEAD remains.'],
-	['move-tail', 8, 'Marks the page so a nested writer knows it is being taken over.'],
-	['move-tail', 8, 'The new tail page starts empty.'],
-	['move-tail', 8, 'After this cmpxchg new reservations go to the new page.'],
-	['move-tail', 9, 'The old page ends with padding so readers skip the unused bytes.'],
-	['move-tail', 10, 'The reservation starts again, now on the new page.'],
-	['move-tail', 11, 'The event is lost: counted in commit_overrun or dropped_events.'],
-	['write', 0, 'The write is over and another write at this level may start.'],
-	['write', 11, 'This writer is finished.']
-];
+	hpClearUpdate: ['move-tail', 7, 'With the flag NORMAL again exactly one HEAD remains.'],
+	tuIntcnt: ['move-tail', 8, 'Marks the page so a nested writer knows it is being taken over.'],
+	tuZero: ['move-tail', 8, 'The new tail page starts empty.'],
+	tuMove: ['move-tail', 8, 'After this cmpxchg new reservations go to the new page.'],
+	mtAgain: ['move-tail', 9, 'The old page ends with padding so readers skip the unused bytes.'],
+	mtRestart: ['move-tail', 10, 'The reservation starts again, now on the new page.'],
+	mtResetFail: [
+		'move-tail',
+		11,
+		'The event is lost: counted in commit_overrun or dropped_events.'
+	],
+	unlockFail: ['write', 0, 'The write is over and another write at this level may start.'],
+	done: ['write', 11, 'This writer is finished.']
+};
 
 // READER_TABLE's steps by id. 'main': the operation's own program (consume, read-page, get-reader).
 type ReaderAt = readonly [ProgramId | 'main', number | MainLine, string];
@@ -351,9 +388,15 @@ export function programOf(op: SpawnableStep['op']): Program {
  */
 export function codeAt(op: SpawnableStep['op'], pc: number): CodeLine | undefined {
 	const table = tableOf(op);
-	if (table === 'writer' || table === 'swap') {
-		const at = (table === 'writer' ? WRITER_CODE : SWAP_CODE)[pc];
-		const step = (table === 'writer' ? WRITER_STEPS : SWAP_STEPS)[pc];
+	if (table === 'writer') {
+		const step = WRITER_STEP_TABLE[pc];
+		if (!step) return undefined;
+		const [program, line, why] = WRITER_CODE[step.id];
+		return { program, line, kernel: step.kernel, label: step.label, why };
+	}
+	if (table === 'swap') {
+		const at = SWAP_CODE[pc];
+		const step = SWAP_STEPS[pc];
 		if (!at || !step) return undefined;
 		return { program: at[0], line: at[1], kernel: step[1], label: step[0], why: at[2] };
 	}

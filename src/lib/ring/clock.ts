@@ -22,21 +22,37 @@ export function clockStep(ring: Ring): number {
 }
 
 /**
- * rb_time_stamp for the writer whose registers start at float64 index F; `floor` is the latest
- * stamp of its CPU buffer (before_stamp, write_stamp).
+ * rb_time_stamp over values: the writer's clock reads so far in this write (`reads`), its `at`
+ * and `deltaNs` (R_AT, R_DELTA_NS; negative when not given), and `floor`, the latest stamp of its
+ * CPU buffer (before_stamp, write_stamp). Returns the time; the caller counts the read.
  */
-export function readClockFor(ring: Ring, F: number, floor: number): number {
-	const f64 = ring.f64;
-	const reads = f64[F + R_CLOCK_READS]!;
-	f64[F + R_CLOCK_READS] = reads + 1;
+export function clockRead(
+	ring: Ring,
+	reads: number,
+	at: number,
+	deltaNs: number,
+	floor: number
+): number {
 	// Never before this CPU's last stamp. In one thread `now` is never behind it anyway; with
 	// writer threads on other CPUs sharing the clock word it can be, and a per-CPU trace clock
 	// (the kernel's default, trace_clock_local) never goes backwards on its CPU.
-	let now = Math.max(clockNow(ring), floor);
+	let now = clockNow(ring);
+	if (floor > now) now = floor;
 	if (reads > 0) return now;
-	if (f64[F + R_AT]! >= 0) now = Math.max(now, f64[F + R_AT]!);
-	else if (f64[F + R_DELTA_NS]! >= 0) now += f64[F + R_DELTA_NS]!;
+	if (at >= 0) {
+		if (at > now) now = at;
+	} else if (deltaNs >= 0) now += deltaNs;
 	else now += clockStep(ring);
 	setClock(ring, now);
 	return now;
+}
+
+/**
+ * rb_time_stamp for the writer whose float64 registers start at index F of `rf` (its context slot,
+ * or a fast path's scratch registers); `floor` is the latest stamp of its CPU buffer.
+ */
+export function readClockFor(ring: Ring, rf: Float64Array, F: number, floor: number): number {
+	const reads = rf[F + R_CLOCK_READS]!;
+	rf[F + R_CLOCK_READS] = reads + 1;
+	return clockRead(ring, reads, rf[F + R_AT]!, rf[F + R_DELTA_NS]!, floor);
 }

@@ -4,7 +4,7 @@
  * parse them. Each payload says who wrote it and when, so a reader can check that nothing was
  * corrupted or reordered: u32 sequence number, u32 CPU, then bytes derived from both.
  */
-import { writeBurst } from './fast-write';
+import { writeBurst } from './writer';
 import type { Ring } from './ring';
 
 /** Fills `out` with the payload of event `seq` of `cpu` (at least 8 bytes). */

@@ -1,6 +1,6 @@
 // A free-running writer Worker for one simulated CPU: writes stamped events with writeBurst straight
 // into the shared engine state, at a rate or flat out, until its control word says stop.
-import { writeBurst } from '../ring/fast-write';
+import { writeBurst } from '../ring/writer';
 import { stampPayload } from '../ring/free-run';
 import { wrapRing } from '../ring/ring';
 import { storeWritten, writerControl, WRITER_RUN, type WriterStart } from './writer-control';

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { Simulation } from '../../../src/lib/ring';
 import { clockNow } from '../../../src/lib/ring/clock';
-import { writeBurst, writeEvent } from '../../../src/lib/ring/fast-write';
+import { writeBurst, writeEvent } from '../../../src/lib/ring/writer';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 

@@ -20,19 +20,13 @@ import {
 	RB_WRITE_MASK,
 	TS_59,
 	TS_MASK
-} from './constants';
+} from '../constants';
 import {
-	allocSlot,
+	claimSlot,
 	CTX_TASK,
 	freeSlot,
-	K_BUFFER,
-	K_CPU,
-	K_CTX,
 	K_ERRNO,
-	K_OP,
 	K_PC,
-	K_STATE,
-	K_STRUCT,
 	OP_WRITE,
 	R_AT,
 	R_DELTA_NS,
@@ -40,8 +34,8 @@ import {
 	SLOT_RUNNING,
 	slotF,
 	slotI
-} from './context';
-import { encodeDataHeader, encodeTimeRecord, eventLength, headerWord } from './format';
+} from '../context';
+import { encodeDataHeader, encodeTimeRecord, eventLength, headerWord } from '../format';
 import {
 	D_ENTRIES,
 	D_NEXT,
@@ -71,11 +65,13 @@ import {
 	SF_PAGES_TOUCHED,
 	SF_WRITE_STAMP,
 	STRUCT_I32
-} from './layout';
-import { bufferTableIndex, type Ring } from './ring';
-import { readCommit, readCommitLong, writeCommit, writeTimeStamp } from './subbuf';
-import { resetTail, stepWriter, W_DONE, type Exec } from './writer';
-import { cmpxchg, store } from './atomics';
+} from '../layout';
+import { bufferTableIndex, type Ring } from '../ring';
+import { readCommit, readCommitLong, writeCommit, writeTimeStamp } from '../subbuf';
+import type { Exec } from './exec';
+import { resetTail } from './move-tail';
+import { stepWriter, W_DONE } from './steps';
+import { cmpxchg, store } from '../atomics';
 
 /** float64 index of the header's clock words. */
 const HF = HDR_I32 / 2;
@@ -340,25 +336,18 @@ function dropAtHead(
 }
 
 /** The same write through the step machine, run to its end in a context slot of its own. */
-export function writeStepped(
-	ring: Ring,
-	cpu: number,
-	payload: Uint8Array,
-	at = -1,
-	warn?: (message: string) => void
-): boolean {
-	const k = allocSlot(ring);
+export const writeStepped: typeof writeEvent = (ring, cpu, payload, at = -1, warn) => {
+	const k = claimSlot(ring, {
+		state: SLOT_RUNNING,
+		op: OP_WRITE,
+		cpu,
+		ctx: CTX_TASK,
+		struct: ring.i32[bufferTableIndex(ring, 0, cpu)]!
+	});
 	if (k < 0) return false;
 	const K = slotI(ring, k);
 	const F = slotF(ring, k);
 	const { i32, f64 } = ring;
-	i32[K + K_STATE] = SLOT_RUNNING;
-	i32[K + K_OP] = OP_WRITE;
-	i32[K + K_CPU] = cpu;
-	i32[K + K_CTX] = CTX_TASK;
-	i32[K + K_PC] = 0;
-	i32[K + K_BUFFER] = 0;
-	i32[K + K_STRUCT] = i32[bufferTableIndex(ring, 0, cpu)]!;
 	f64[F + R_PAYLOAD_LEN] = payload.length;
 	f64[F + R_AT] = at;
 	f64[F + R_DELTA_NS] = -1;
@@ -373,7 +362,7 @@ export function writeStepped(
 	const ok = i32[K + K_ERRNO] === 0;
 	freeSlot(ring, k);
 	return ok;
-}
+};
 
 /**
  * `n` writes of `payload` on `cpu`, byte-identical to calling writeEvent n times, faster: while
