@@ -6,6 +6,7 @@
  * byte offset and field, both values, and the kernel function the engine mirrors for that part.
  */
 import { Simulation, type RingConfig, type StepResult } from '../lib/ring';
+import type { ConsumedEvent } from '../lib/ring/reader/event';
 import { mappedBytes } from '../lib/ring/mapping';
 import { BUF_PAGE_HDR_SIZE, META_STRUCT_LEN } from '../lib/ring/constants';
 import { META } from '../lib/ring/meta-page';
@@ -22,6 +23,7 @@ import {
 	word
 } from './fields';
 import { MARKER_MAX_WRITE, type KernelRecord, type KernelStats, type KernelStep } from './record';
+import type { PipeEvent } from './pipe';
 import { timeWrites, type Timed } from './timing';
 
 export { dataEnd, maskLeftovers, pageField, statsFromCounters } from './fields';
@@ -154,6 +156,8 @@ class EngineReplay {
 				for (let c = 0; c < this.rec.cpus; c++) this.readPages(st, c, true);
 				return;
 			case 'consume':
+				if (st.consumed) return this.consumeEvents(st, st.consumed);
+				return this.readPages(st, st.cpu ?? 0, st.empty === true);
 			case 'readPage':
 				return this.readPages(st, st.cpu ?? 0, st.empty === true);
 			default:
@@ -229,6 +233,57 @@ class EngineReplay {
 		}
 		const what = `read ${n} of CPU ${cpu} (trace_pipe_raw)`;
 		this.comparePage(st, cpu, what, k, Buffer.from(r.page, 'hex'), false);
+	}
+
+	/**
+	 * A consume the kernel made through trace_pipe: the engine's ring_buffer_consume with the
+	 * scenario's count, event by event (time, id and data bytes, events lost before it).
+	 */
+	private consumeEvents(st: KernelStep, kernel: PipeEvent[]): void {
+		const cpu = st.cpu ?? 0;
+		const count = scenarioStep(this.rec, st)?.count;
+		const r = this.apply({ op: 'consume', cpu, ...(count !== undefined ? { count } : {}) });
+		const engine = (r.events ?? []) as ConsumedEvent[];
+		const mirrors = 'ring_buffer_consume / rb_buffer_peek (trace_pipe)';
+		const n = Math.max(kernel.length, engine.length);
+		for (let i = 0; i < n; i++) {
+			const k = kernel[i];
+			const e = engine[i];
+			const what = `event ${i + 1} consumed from CPU ${cpu} (trace_pipe)`;
+			if (!k || !e) {
+				this.add({
+					step: st.index,
+					op: st.op,
+					what,
+					field: 'event',
+					kernel: k ? `at ${k.ts}` : `none (${kernel.length} consumed)`,
+					engine: e ? `at ${e.ts}` : `none (${engine.length} consumed)`,
+					mirrors:
+						'ring_buffer_consume / ring_buffer_empty_cpu (the emptiness test trace_pipe asks first)'
+				});
+				return;
+			}
+			const body = e.payload.slice(16);
+			const sameBody = k.cut ? body.startsWith(k.body) : body === k.body;
+			const fields: [string, string, string][] = [
+				['ts', String(k.ts), String(e.ts)],
+				['id and data', k.body, sameBody ? k.body : body],
+				['lost events', String(k.lost ?? 0), String(k.lost === -1 ? -1 : e.lost)]
+			];
+			for (const [field, kv, ev] of fields)
+				if (kv !== ev) {
+					this.add({
+						step: st.index,
+						op: st.op,
+						what,
+						field,
+						kernel: kv,
+						engine: ev,
+						mirrors
+					});
+					return;
+				}
+		}
 	}
 
 	/** Writes each kernel event at the kernel's time; stops at the first differing refusal. */
