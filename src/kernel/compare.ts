@@ -7,7 +7,7 @@
  */
 import { Simulation, type RingConfig, type StepResult } from '../lib/ring';
 import type { ConsumedEvent } from '../lib/ring/reader/event';
-import { mappedBytes } from '../lib/ring/mapping';
+import { mappedBytes, subbufOffsetIn } from '../lib/ring/mapping';
 import { BUF_PAGE_HDR_SIZE, META_STRUCT_LEN } from '../lib/ring/constants';
 import { META } from '../lib/ring/meta-page';
 import { readerSubbuf } from '../lib/ring/user-space';
@@ -83,6 +83,7 @@ export function compareWithEngine(rec: KernelRecord, config: RingConfig): DiffRe
 		replay.compareWarnings(st);
 		replay.compareStats(st);
 		replay.compareMeta(st);
+		replay.compareSubbufs(st);
 	}
 	return replay.result();
 }
@@ -453,6 +454,32 @@ class EngineReplay {
 						engine: String(e[key]),
 						mirrors: STATS_MIRRORS[key]
 					});
+		}
+	}
+
+	/** Every sub-buffer of every CPU the kernel had mapped after the step (issue #16 item 7). */
+	compareSubbufs(st: KernelStep): void {
+		for (const [cpuS, pages] of Object.entries(st.subbufs ?? {})) {
+			const cpu = Number(cpuS);
+			const m = this.sim.maps.get(`__observer${cpu}`);
+			if (!m) continue; // compareMeta reports it
+			const size = this.sim.ring.L.subbufSize;
+			pages.forEach((hex, id) => {
+				const at = subbufOffsetIn(this.sim.ring, m, id);
+				const what = `sub-buffer ID ${id} of CPU ${cpu} through the mapping`;
+				if (at < 0)
+					return this.add({
+						step: st.index,
+						op: st.op,
+						what,
+						field: 'mapping',
+						kernel: 'mapped',
+						engine: 'not covered',
+						mirrors: 'ring_buffer_map / __rb_map_vma'
+					});
+				const e = Buffer.from(mappedBytes(this.sim.ring, m, at, size)!);
+				this.comparePage(st, cpu, what, Buffer.from(hex, 'hex'), e, true);
+			});
 		}
 	}
 

@@ -52,6 +52,11 @@ export interface KernelStep {
 	reader?: { cpu: number; id: number; hex: string };
 	/** Meta page (first 80 bytes, hex) of every mapped CPU, after the step. */
 	meta: Record<number, string>;
+	/**
+	 * Every sub-buffer of every mapped CPU after the step (hex, by sub-buffer ID), read through
+	 * the observer mapping; absent in records made before they were.
+	 */
+	subbufs?: Record<number, string[]>;
 	/** per_cpu/cpuN/stats after the step, by CPU. */
 	stats: KernelStats[];
 	/** readMeta / readMapped results. */

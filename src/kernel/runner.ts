@@ -186,6 +186,16 @@ export class KernelRun {
 		for (const [cpu] of this.observers) {
 			const r = await this.helper.must(`peek obs${cpu} 0 ${META_STRUCT_LEN}`);
 			rec.meta[cpu] = r[0]!;
+			// Every sub-buffer, by ID (issue #16 item 7).
+			const m = parseMeta(Buffer.from(r[0]!, 'hex'));
+			const all = await this.helper.must(
+				`peek obs${cpu} ${m.meta_page_size} ${m.nr_subbufs * m.subbuf_size}`
+			);
+			const n = 2 * m.subbuf_size;
+			rec.subbufs ??= {};
+			rec.subbufs[cpu] = Array.from({ length: m.nr_subbufs }, (_, id) =>
+				all[0]!.slice(id * n, (id + 1) * n)
+			);
 		}
 		for (let c = 0; c < this.cpus; c++)
 			rec.stats.push(parseStats(this.inst.read(`per_cpu/cpu${c}/stats`)));

@@ -124,10 +124,16 @@ export function timeWrites(rec: KernelRecord): { timed: Timed[]; estimated: numb
 		}
 	const shown: { cpu: number; ev: ObservedEvent }[] = [];
 	for (const st of rec.steps) {
-		for (const p of [...(st.pages ?? []), ...(st.reader ? [st.reader] : [])])
+		const mapped = Object.entries(st.subbufs ?? {}).flatMap(([cpu, hexes]) =>
+			hexes.map((hex) => ({ cpu: Number(cpu), hex }))
+		);
+		for (const p of [...(st.pages ?? []), ...(st.reader ? [st.reader] : []), ...mapped])
 			for (const ev of eventsOf(Buffer.from(p.hex, 'hex'))) shown.push({ cpu: p.cpu, ev });
 		shown.push(...pipeEventsOf(st));
 	}
+	// Events in pages first: trace_pipe prints no trace entry header (flags, preempt count), and an
+	// event consumed through it can still be shown by the mapped reader page.
+	shown.sort((a, b) => (a.ev.text ? 1 : 0) - (b.ev.text ? 1 : 0));
 	// Every event the kernel showed, once (a mapped page is read again after each GET_READER),
 	// with the writes whose bytes it carries.
 	const seen = new Set<string>();
