@@ -1,16 +1,11 @@
 // Every mapped sub-buffer after every step (issue #16 item 7): the runner reads them all through
 // its observer mapping, the comparison checks each against the engine's, and events that were
 // later lost to overwrite are timed from them. The record was made on Linux 6.18.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { compareWithEngine, formatDifference, timeWrites } from '../../../src/kernel/compare';
-import type { KernelRecord } from '../../../src/kernel/runner';
+import { capture } from './captures';
 
-const record = () =>
-	JSON.parse(
-		readFileSync(join(__dirname, '../../kernel/captures/mapped-subbufs/record.json'), 'utf8')
-	) as KernelRecord;
+const record = () => capture('mapped-subbufs');
 
 describe('every mapped sub-buffer, after every step', () => {
 	test("recorded for each step while mapped, and equal to the engine's", () => {

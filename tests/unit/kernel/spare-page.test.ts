@@ -3,16 +3,11 @@
 // clears its commit but not its time_stamp. The engine keeps every sub-buffer in place and has no
 // spare pages, so the time_stamp of an empty reader sub-buffer is not comparable: kernel diff
 // says so (`# not compared:`) instead of reporting a difference. The record was made on 6.18.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { compareWithEngine, formatDifference, SPARE_PAGE_STAMP } from '../../../src/kernel/compare';
-import type { KernelRecord } from '../../../src/kernel/runner';
+import { capture } from './captures';
 
-const record = () =>
-	JSON.parse(
-		readFileSync(join(__dirname, '../../kernel/captures/spare-page-stamp/record.json'), 'utf8')
-	) as KernelRecord;
+const record = () => capture('spare-page-stamp');
 
 describe('the time_stamp of an empty reader sub-buffer', () => {
 	test('differs (a spare page the kernel handed out before), and is named as not compared', () => {
@@ -31,12 +26,7 @@ describe('the time_stamp of an empty reader sub-buffer', () => {
 	});
 
 	test('a reader sub-buffer with events still has its time_stamp compared', () => {
-		const rec = JSON.parse(
-			readFileSync(
-				join(__dirname, '../../kernel/captures/map-get-reader/record.json'),
-				'utf8'
-			)
-		) as KernelRecord;
+		const rec = capture('map-get-reader');
 		const st = rec.steps.find(
 			(s) => s.reader && Buffer.from(s.reader.hex, 'hex').readUInt32LE(8) & 0x07ffffff
 		)!;
