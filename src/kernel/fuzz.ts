@@ -25,6 +25,7 @@ let skipped = 0;
 let differing = 0;
 let consumed = 0;
 let warned = 0;
+let notCompared = 0;
 const ops = new Map<string, { ok: number; refused: number }>();
 const t0 = Date.now();
 for (const [i, s] of fc.sample(arb, { numRuns: n, seed }).entries()) {
@@ -43,6 +44,7 @@ for (const [i, s] of fc.sample(arb, { numRuns: n, seed }).entries()) {
 		ops.set(st.op, o);
 	}
 	const d = compareWithEngine(rec, s.config);
+	notCompared += d.notCompared.length;
 	if (!d.differences.length) continue;
 	differing++;
 	const first = d.differences[0]!;
@@ -54,7 +56,7 @@ for (const [i, s] of fc.sample(arb, { numRuns: n, seed }).entries()) {
 	);
 }
 console.log(
-	`${ran} scenarios ran on ${probe.kernel} (seed ${seed}, ${skipped} skipped), ${differing} with a difference, ${consumed} events consumed through trace_pipe, warn_count rose ${warned} times, ${((Date.now() - t0) / 1000).toFixed(0)} s`
+	`${ran} scenarios ran on ${probe.kernel} (seed ${seed}, ${skipped} skipped), ${differing} with a difference, ${consumed} events consumed through trace_pipe, warn_count rose ${warned} times, ${notCompared} spans not compared, ${((Date.now() - t0) / 1000).toFixed(0)} s`
 );
 console.log(
 	'  steps (ok/refused): ' + [...ops].map(([op, o]) => `${op} ${o.ok}/${o.refused}`).join(', ')
