@@ -157,7 +157,8 @@ export async function kernelMain(
 				differences: d.differences,
 				estimated: d.estimated,
 				engineSteps: d.engineSteps,
-				markerRefused: d.markerRefused
+				markerRefused: d.markerRefused,
+				notCompared: d.notCompared
 			})
 		);
 	else {
@@ -166,6 +167,7 @@ export async function kernelMain(
 			`${d.estimated} write times estimated (events the kernel never showed)`
 		];
 		if (d.markerRefused) notes.push(`${d.markerRefused} writes too long for trace_marker_raw`);
+		for (const n of d.notCompared) out(`# not compared: ${n}`);
 		if (d.differences.length === 0) out(`no difference (${notes.join(', ')})`);
 		else {
 			out(`FIRST DIFFERENCE: ${formatDifference(d.differences[0]!)}`);

@@ -1,7 +1,9 @@
 /**
  * Random scenarios a live kernel can replay (for the differential fuzz test): writes of every size
  * class, page reads, consumes, maps with GET_READER, resizes, sub-buffer order changes, resets and
- * tracing on/off, over a random ring. Pure: a seed-driven fast-check arbitrary.
+ * tracing on/off, over a random ring; in a mapped phase also GET_READER, readMeta, readMapped
+ * and more mappings of any CPU with random prot, flags, open mode, offset and length (each
+ * unmapped at the phase's end). Pure: a seed-driven fast-check arbitrary.
  */
 import fc from 'fast-check';
 import type { Scenario, Step } from '../lib/ring';
@@ -41,6 +43,7 @@ function stepArb(mapped: number, cpus: number, orderChanges: boolean): fc.Arbitr
 			}),
 			weight: 2
 		},
+		{ arbitrary: cpu.map((c) => ({ op: 'consume', cpu: c })), weight: 1 },
 		{ arbitrary: cpu.map((c) => ({ op: 'reset', cpu: c })), weight: 1 },
 		{ arbitrary: fc.boolean().map((on) => ({ op: 'tracing', on })), weight: 1 },
 		{
@@ -66,9 +69,54 @@ function stepArb(mapped: number, cpus: number, orderChanges: boolean): fc.Arbitr
 					.constantFrom('rw' as const, 'rx' as const)
 					.map((prot) => ({ op: 'map', cpu: mapped, as: `bad${prot}`, prot })),
 				weight: 1
+			},
+			{ arbitrary: fc.constant({ op: 'readMapped', map: `m${mapped}` }), weight: 2 },
+			{ arbitrary: extraMapArb(cpu), weight: 2 },
+			{
+				arbitrary: fc
+					.integer({ min: 0, max: EXTRA_MAPS - 1 })
+					.map((i) => ({ op: 'readMapped', map: `x${i}` })),
+				weight: 1
 			}
 		);
 	return fc.oneof(...arbs);
+}
+
+/** Names of the extra mappings of a phase: x0 .. x(EXTRA_MAPS - 1), unmapped at its end. */
+const EXTRA_MAPS = 3;
+const PAGE = 4096;
+
+/** A mapping of any CPU with random prot, flags, open mode, offset and length. */
+function extraMapArb(cpu: fc.Arbitrary<number>): fc.Arbitrary<Step> {
+	return fc
+		.record({
+			cpu,
+			i: fc.integer({ min: 0, max: EXTRA_MAPS - 1 }),
+			prot: fc.constantFrom('r' as const, 'r' as const, 'rw' as const, 'rx' as const),
+			flags: fc.constantFrom('shared' as const, 'shared' as const, 'private' as const),
+			open: fc.constantFrom('r' as const, 'r' as const, 'rw' as const),
+			offset: fc.oneof(
+				{ arbitrary: fc.integer({ min: 0, max: 10 }).map((n) => n * PAGE), weight: 6 },
+				{ arbitrary: fc.integer({ min: 1, max: PAGE - 1 }), weight: 1 }
+			),
+			length: fc.option(
+				fc.oneof(
+					{ arbitrary: fc.integer({ min: 1, max: 10 }).map((n) => n * PAGE), weight: 4 },
+					{ arbitrary: fc.integer({ min: 0, max: 3 * PAGE }), weight: 1 }
+				),
+				{ nil: undefined, freq: 3 }
+			)
+		})
+		.map(({ cpu: c, i, prot, flags, open, offset, length }) => ({
+			op: 'map' as const,
+			cpu: c,
+			as: `x${i}`,
+			prot,
+			flags,
+			open,
+			offset,
+			...(length !== undefined ? { length } : {})
+		}));
 }
 
 /**
@@ -94,7 +142,9 @@ export function kernelScenarioArbFor(opts: KernelScenarioOptions): fc.Arbitrary<
 								minLength: 1,
 								maxLength: 8
 							})
-							.map((steps) => ({ mapped, steps }))
+							.chain((steps) =>
+								fc.boolean().map((whole) => ({ mapped, steps, whole }))
+							)
 					),
 					{ minLength: 1, maxLength: 4 }
 				)
@@ -104,9 +154,24 @@ export function kernelScenarioArbFor(opts: KernelScenarioOptions): fc.Arbitrary<
 			const steps: Step[] = [];
 			for (const p of phases) {
 				const m = `m${p.mapped}`;
-				if (p.mapped >= 0) steps.push({ op: 'map', cpu: p.mapped, as: m });
+				// Half the phases map the whole ring as configured (readMapped can see the reader).
+				const whole = (2 + subbufsPerCpu) * (PAGE << subbufOrder);
+				if (p.mapped >= 0)
+					steps.push({
+						op: 'map',
+						cpu: p.mapped,
+						as: m,
+						...(p.whole ? { length: whole } : {})
+					});
 				steps.push(...p.steps);
-				if (p.mapped >= 0) steps.push({ op: 'tracing', on: true }, { op: 'unmap', map: m });
+				if (p.mapped >= 0) {
+					steps.push({ op: 'tracing', on: true });
+					// The extra mappings that were made, then the phase's own.
+					for (let i = 0; i < EXTRA_MAPS; i++)
+						if (p.steps.some((st) => st.op === 'map' && st.as === `x${i}`))
+							steps.push({ op: 'unmap', map: `x${i}` });
+					steps.push({ op: 'unmap', map: m });
+				}
 			}
 			steps.push({ op: 'tracing', on: true });
 			for (let c = 0; c < cpus; c++) steps.push({ op: 'consume', cpu: c });

@@ -6,6 +6,7 @@
  */
 import type { Scenario } from '../lib/ring';
 import { MAX_SUBBUFS_PER_CPU } from '../lib/ring/config';
+import type { PipeEvent } from './pipe';
 
 /** per_cpu/cpuN/stats, the fields a simulation can know (times left out). */
 export interface KernelStats {
@@ -40,12 +41,22 @@ export interface KernelStep {
 	writes?: KernelWrite[];
 	/** Sub-buffers read through trace_pipe_raw (hex), in order, with their CPU. */
 	pages?: { cpu: number; hex: string }[];
+	/**
+	 * `consume`: the events read through per_cpu/cpuN/trace_pipe (pipe.ts); absent in records
+	 * made when consume was replayed as whole-page trace_pipe_raw reads (in `pages`).
+	 */
+	consumed?: PipeEvent[];
 	/** The last read found nothing (EAGAIN). */
 	empty?: boolean;
 	/** After a GET_READER: the reader sub-buffer as the mapping shows it. */
 	reader?: { cpu: number; id: number; hex: string };
 	/** Meta page (first 80 bytes, hex) of every mapped CPU, after the step. */
 	meta: Record<number, string>;
+	/**
+	 * Every sub-buffer of every mapped CPU after the step (hex, by sub-buffer ID), read through
+	 * the observer mapping; absent in records made before they were.
+	 */
+	subbufs?: Record<number, string[]>;
 	/** per_cpu/cpuN/stats after the step, by CPU. */
 	stats: KernelStats[];
 	/** readMeta / readMapped results. */

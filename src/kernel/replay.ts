@@ -188,7 +188,7 @@ export const REPLAY: { [K in Step['op']]?: ReplayHandler<StepOf<K>> } = {
 	clock: (run, st) => run.sleep(st.advanceNs ?? 0),
 	consume: async (run, st, rec) => {
 		rec.cpu = st.cpu;
-		await run.readPages(st.cpu, st.count ?? Infinity, rec);
+		await run.consumePipe(st.cpu, st.count ?? Infinity, rec);
 	},
 	readPage: async (run, st, rec) => {
 		rec.cpu = st.cpu;

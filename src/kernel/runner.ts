@@ -26,6 +26,7 @@ import {
 } from './record';
 import { Instance, onlineCpus, sweepStale, unavailableReason } from './tracefs';
 import { CapabilityRefused, probeKernel, refusedCapability } from './probe';
+import { consumeThroughPipe } from './pipe';
 import { REPLAY, subbufKb, type ReplayHandler } from './replay';
 
 export * from './record';
@@ -128,6 +129,8 @@ export class KernelRun {
 		this.must('buffer_subbuf_size_kb', String(subbufKb(order)));
 		this.order = order;
 		this.must('options/overwrite', overwrite ? '1' : '0');
+		// consume reads per_cpu/cpuN/trace_pipe in the raw format (pipe.ts); it changes only text.
+		this.must('options/raw', '1');
 		this.must('buffer_size_kb', String(kbFor(nrPages, this.data)));
 		for (let c = 0; c < this.cpus; c++) this.checkSize(c, nrPages);
 		// A fresh start: the resize above may have left nothing behind, but make sure.
@@ -156,13 +159,43 @@ export class KernelRun {
 
 	async reopenReaders(): Promise<void> {
 		for (let c = 0; c < this.cpus; c++) await this.helper.must(`close r${c}`);
+		for (const c of this.pipes) await this.helper.must(`close p${c}`);
+		this.pipes.clear();
 		await this.openReaders();
+	}
+
+	/** CPUs whose per_cpu/cpuN/trace_pipe is open (as pN), opened by their first consume. */
+	readonly pipes = new Set<number>();
+
+	/** `consume`: up to `want` events through the CPU's trace_pipe, one event per read. */
+	async consumePipe(cpu: number, want: number, rec: KernelStep): Promise<void> {
+		if (!this.pipes.has(cpu)) {
+			await this.helper.must(`open p${cpu} per_cpu/cpu${cpu}/trace_pipe r`);
+			this.pipes.add(cpu);
+		}
+		const r = await consumeThroughPipe(this.helper, `p${cpu}`, want);
+		rec.consumed = r.events;
+		if (r.empty) rec.empty = true;
+		if (r.errno) {
+			rec.ok = false;
+			rec.errno = r.errno;
+		}
 	}
 
 	private async snapshotState(rec: KernelStep): Promise<void> {
 		for (const [cpu] of this.observers) {
 			const r = await this.helper.must(`peek obs${cpu} 0 ${META_STRUCT_LEN}`);
 			rec.meta[cpu] = r[0]!;
+			// Every sub-buffer, by ID (issue #16 item 7).
+			const m = parseMeta(Buffer.from(r[0]!, 'hex'));
+			const all = await this.helper.must(
+				`peek obs${cpu} ${m.meta_page_size} ${m.nr_subbufs * m.subbuf_size}`
+			);
+			const n = 2 * m.subbuf_size;
+			rec.subbufs ??= {};
+			rec.subbufs[cpu] = Array.from({ length: m.nr_subbufs }, (_, id) =>
+				all[0]!.slice(id * n, (id + 1) * n)
+			);
 		}
 		for (let c = 0; c < this.cpus; c++)
 			rec.stats.push(parseStats(this.inst.read(`per_cpu/cpu${c}/stats`)));

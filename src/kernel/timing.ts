@@ -16,6 +16,20 @@ export function int32View(b: Buffer): Int32Array {
 interface ObservedEvent {
 	ts: number;
 	payload: Buffer;
+	/** Read from trace_pipe's text (pipe.ts): no trace entry header but the pid; maybe cut. */
+	text?: { pid: number; cut: boolean };
+}
+
+/** The events a consume read through trace_pipe, as observed events of `cpu`. */
+function pipeEventsOf(st: KernelRecord['steps'][number]): { cpu: number; ev: ObservedEvent }[] {
+	return (st.consumed ?? []).map((e) => ({
+		cpu: st.cpu ?? 0,
+		ev: {
+			ts: e.ts,
+			payload: Buffer.concat([Buffer.alloc(8), Buffer.from(e.body, 'hex')]),
+			text: { pid: e.pid, cut: e.cut === true }
+		}
+	}));
 }
 
 /** Every data event in a sub-buffer, with its absolute time. */
@@ -108,30 +122,48 @@ export function timeWrites(rec: KernelRecord): { timed: Timed[]; estimated: numb
 			if (!byId.has(key)) byId.set(key, []);
 			byId.get(key)!.push(t);
 		}
-	const pages: { cpu: number; hex: string }[] = [];
+	const shown: { cpu: number; ev: ObservedEvent }[] = [];
 	for (const st of rec.steps) {
-		pages.push(...(st.pages ?? []));
-		if (st.reader) pages.push(st.reader);
+		const mapped = Object.entries(st.subbufs ?? {}).flatMap(([cpu, hexes]) =>
+			hexes.map((hex) => ({ cpu: Number(cpu), hex }))
+		);
+		for (const p of [...(st.pages ?? []), ...(st.reader ? [st.reader] : []), ...mapped])
+			for (const ev of eventsOf(Buffer.from(p.hex, 'hex'))) shown.push({ cpu: p.cpu, ev });
+		shown.push(...pipeEventsOf(st));
 	}
+	// Events in pages first: trace_pipe prints no trace entry header (flags, preempt count), and an
+	// event consumed through it can still be shown by the mapped reader page.
+	shown.sort((a, b) => (a.ev.text ? 1 : 0) - (b.ev.text ? 1 : 0));
 	// Every event the kernel showed, once (a mapped page is read again after each GET_READER),
 	// with the writes whose bytes it carries.
 	const seen = new Set<string>();
 	const observed: { ev: ObservedEvent; cands: Timed[] }[] = [];
-	for (const p of pages)
-		for (const ev of eventsOf(Buffer.from(p.hex, 'hex'))) {
-			if (ev.payload.length < 12) continue;
-			const body = ev.payload.subarray(8).toString('hex');
-			const key = `${p.cpu}:${ev.ts}:${body}`;
-			if (seen.has(key)) continue;
-			seen.add(key);
-			const cands = (byId.get(`${p.cpu}:${body.slice(0, 8)}`) ?? []).filter(
-				(c) => c.w.ok && body.startsWith(c.w.data) && body.length - c.w.data.length < 8
-			);
-			if (cands.length) observed.push({ ev, cands });
-		}
+	for (const { cpu, ev } of shown) {
+		if (ev.payload.length < 12) continue;
+		const body = ev.payload.subarray(8).toString('hex');
+		const key = `${cpu}:${ev.ts}:${body}`;
+		if (seen.has(key)) continue;
+		seen.add(key);
+		const fits = (data: string) =>
+			ev.text?.cut
+				? data.startsWith(body) || body.startsWith(data)
+				: body.startsWith(data) && body.length - data.length < 8;
+		const cands = (byId.get(`${cpu}:${body.slice(0, 8)}`) ?? []).filter(
+			(c) => c.w.ok && fits(c.w.data)
+		);
+		if (cands.length) observed.push({ ev, cands });
+	}
 	let header: Buffer | null = null;
+	let pid: number | null = null;
+	const fromText: Timed[] = [];
 	const match = (t: Timed, ev: ObservedEvent) => {
 		t.ts = ev.ts;
+		if (ev.text) {
+			// trace_pipe printed no trace entry header: it is filled in below.
+			pid ??= ev.text.pid;
+			fromText.push(t);
+			return;
+		}
 		t.payload = Buffer.from(ev.payload.subarray(0, 8 + t.w.data.length / 2));
 		header ??= t.payload.subarray(0, 8);
 	};
@@ -165,6 +197,8 @@ export function timeWrites(rec: KernelRecord): { timed: Timed[]; estimated: numb
 	let estimated = 0;
 	let last = 0;
 	const hdr = header ?? Buffer.from([19, 0, 0, 1, 0, 0, 0, 0]);
+	if (!header && pid !== null) hdr.writeInt32LE(pid, 4);
+	for (const t of fromText) t.payload = Buffer.concat([hdr, Buffer.from(t.w.data, 'hex')]);
 	// An estimate stays between the known times around it (the engine's clock never goes back).
 	const nextKnown: number[] = new Array<number>(timed.length);
 	let next = Infinity;

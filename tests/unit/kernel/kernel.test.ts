@@ -153,6 +153,31 @@ live('the live kernel and the engine agree', () => {
 		});
 });
 
+live('consume is replayed through trace_pipe (one event per read)', () => {
+	test(
+		'consume-end-padding.json: 8 events consumed, the padding left (bytes 48), the engine agrees',
+		{
+			timeout: 20_000
+		},
+		async (ctx) => {
+			const f = 'consume-end-padding.json';
+			const refusal = liveRefusal(f);
+			if (refusal) return skipLive(ctx, f, refusal);
+			const s = load(f);
+			const rec = await runOnKernel(s);
+			const consume = rec.steps[1]!;
+			expect(consume.consumed?.map((e) => e.body.slice(0, 8))).toHaveLength(8);
+			expect(consume.pages).toBeUndefined();
+			expect(consume.empty).toBe(true);
+			expect(consume.stats[0]).toMatchObject({ entries: 0, bytes: 48, 'read events': 8 });
+			expect(rec.steps[5]!.consumed).toHaveLength(2);
+			const d = compareWithEngine(rec, s.config);
+			expect(d.differences.map(formatDifference)).toEqual([]);
+			expect(ownInstances()).toEqual([]);
+		}
+	);
+});
+
 live('random scenarios agree too', () => {
 	// A fixed seed, so a failure replays; the scenario is printed in the failure message. Order
 	// changes only where the kernel allows them (the probe); otherwise the kernel's own order.

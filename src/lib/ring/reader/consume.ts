@@ -3,6 +3,10 @@
  * (getting a page through rb_get_reader_page, skipping padding, stepping over time extends and
  * absolute stamps), then the event is taken and rb_advance_reader moves past it; lost events are
  * reported on the first event after a loss. One record per step: C_PEEK, C_EVENT.
+ * Before each event, trace_pipe (__find_next_entry for one CPU) asks ring_buffer_empty_cpu: on
+ * 6.10 rb_per_cpu_empty looks at the pages (a reader page not read to its end is not empty, so
+ * the peek steps over a padding record left there); on the "6.12" setting (6.13+, 6.18 here) the
+ * buffer is empty when no entry is unread, so end-of-page padding stays for a later page read.
  * Checked against kernel/trace/ring_buffer.c of 6.10 - 6.18.
  */
 import {
@@ -36,6 +40,7 @@ import {
 	type SlotAt,
 	type Warner
 } from './pc';
+import { perCpuEmpty } from './map-get-reader';
 import { callGetReaderPage } from './swap';
 
 /** rb_buffer_peek on a padding record: it is skipped, and lost_events cleared. */
@@ -116,6 +121,10 @@ function dataEvent(x: ReaderExec, at: SlotAt): number {
 export const CONSUME_STEPS: readonly ReaderStep[] = [
 	step('C_PEEK', 'peek at the next event', 'rb_buffer_peek', (x, at) => {
 		x.ring.f64[at.F + R_PEEK_LOOPS] = 0;
+		if (perCpuEmpty(x.ring, at.s)) {
+			if (x.verbose) x.note = 'The buffer is empty (ring_buffer_empty_cpu).';
+			return RD_UNLOCK;
+		}
 		if (x.verbose) x.note = 'Look for the next event.';
 		return callGetReaderPage(x.ring, at.k, C_EVENT);
 	}),

@@ -35,7 +35,8 @@ import { callGetReaderPage } from './swap';
 const MGR = 'ring_buffer_map_get_reader';
 
 /**
- * rb_per_cpu_empty, as ring_buffer_map_get_reader asks it.
+ * rb_per_cpu_empty, as ring_buffer_map_get_reader asks it, and trace_pipe before each event
+ * (ring_buffer_empty_cpu, consume.ts).
  * 6.10: page based, empty when the reader page is read to its end and the commit is on the reader
  * page, or on the head page with nothing committed there.
  * Later kernels ("6.12" here): empty when no unread entries are counted (rb_num_of_entries), the
