@@ -1,0 +1,109 @@
+// History switches a property test finds (no interleaving needed): with the switch on, fast-check
+// finds a counter-example to "no map request warns"; with it off (the kernel as fixed) it finds
+// none. pgoff-bound-wraps: the unsigned pgoff bound fixed in 6.13 (c58a812c8e49);
+// unchecked-meta-alloc: v16's page_to_virt of a failed meta-page allocation.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { parseScenario, runScenario, Simulation, type HistorySwitch } from '../../../src/lib/ring';
+
+const mapRequest = fc.record({
+	subbufsPerCpu: fc.integer({ min: 2, max: 6 }),
+	subbufOrder: fc.integer({ min: 0, max: 2 }),
+	pgoff: fc.integer({ min: 0, max: 64 }),
+	pages: fc.integer({ min: 1, max: 64 })
+});
+
+/** "No mmap of per_cpu/cpu0/trace_pipe_raw warns", whatever its offset and length. */
+function boundProperty(kernel: '6.10' | '6.12', history: HistorySwitch[]) {
+	return fc.property(mapRequest, ({ subbufsPerCpu, subbufOrder, pgoff, pages }) => {
+		const sim = new Simulation({ kernel, subbufsPerCpu, subbufOrder, history });
+		const r = sim.apply({
+			op: 'map',
+			cpu: 0,
+			as: 'm',
+			offset: pgoff * 4096,
+			length: pages * 4096
+		});
+		return r.warnings.length === 0;
+	});
+}
+
+describe('pgoff-bound-wraps (the unsigned bound, fixed in 6.13 by c58a812c8e49)', () => {
+	test('off, on the 6.12 setting (the bound as fixed): no map request warns', () => {
+		fc.assert(boundProperty('6.12', []), { numRuns: 300 });
+	});
+	test('on: fast-check finds a pgoff past the end that wraps the bound and reaches the WARN', () => {
+		const out = fc.check(boundProperty('6.12', ['pgoff-bound-wraps']), { numRuns: 300 });
+		expect(out.failed).toBe(true);
+		const [{ subbufsPerCpu, subbufOrder, pgoff }] = out.counterexample!;
+		// the shrunk counter-example: a pgoff past the end of the mappable area
+		expect(pgoff).toBeGreaterThan((subbufsPerCpu + 2) << subbufOrder);
+		const sim = new Simulation({
+			kernel: '6.12',
+			subbufsPerCpu,
+			subbufOrder,
+			history: ['pgoff-bound-wraps']
+		});
+		const r = sim.apply({ op: 'map', cpu: 0, as: 'm', offset: pgoff * 4096, length: 4096 });
+		expect(r).toMatchObject({ ok: false, errno: 'EINVAL' });
+		expect(r.warnings).toEqual([
+			{ message: '__rb_map_vma: sub-buffer ID past nr_subbufs (WARN_ON_ONCE)' }
+		]);
+	});
+	test('the 6.10 setting is the kernel as merged: it has the wrap without the switch', () => {
+		expect(fc.check(boundProperty('6.10', []), { numRuns: 300 }).failed).toBe(true);
+	});
+});
+
+/** "A first mapping after injected allocation failures never warns". */
+function allocProperty(history: HistorySwitch[]) {
+	return fc.property(
+		fc.integer({ min: 0, max: 3 }),
+		fc.integer({ min: 0, max: 3 }),
+		fc.constantFrom('6.10' as const, '6.12' as const),
+		(alloc, after, kernel) => {
+			const sim = new Simulation({ kernel, history });
+			sim.apply({ op: 'write', cpu: 0, size: 40, repeat: 5 });
+			sim.apply({ op: 'fault', alloc, after });
+			return sim.apply({ op: 'map', cpu: 0, as: 'm' }).warnings.length === 0;
+		}
+	);
+}
+
+describe('unchecked-meta-alloc (v16: page_to_virt before the NULL test)', () => {
+	test('off (the check as merged, v17 on): a failed allocation is ENOMEM, never a warning', () => {
+		fc.assert(allocProperty([]));
+	});
+	test('on: fast-check finds the failed meta-page allocation that passes the NULL check', () => {
+		const out = fc.check(allocProperty(['unchecked-meta-alloc']));
+		expect(out.failed).toBe(true);
+		const [alloc, after] = out.counterexample!;
+		expect(alloc).toBeGreaterThanOrEqual(1);
+		expect(after).toBe(0); // the meta page is the first allocation of a first mapping
+	});
+	test('on: the map goes on past the failure, with the warning, where the kernel as merged says ENOMEM', () => {
+		const sim = new Simulation({ history: ['unchecked-meta-alloc'] });
+		sim.apply({ op: 'fault', alloc: 1 });
+		const r = sim.apply({ op: 'map', cpu: 0, as: 'm' });
+		expect(r).toMatchObject({ ok: true, pgoffs: [0] });
+		expect(r.warnings[0]!.message).toMatch(/page_to_virt\(NULL\) is not NULL/);
+	});
+});
+
+describe('the examples of scenarios/history-switches', () => {
+	const dir = join(__dirname, '../../../scenarios/history-switches');
+	test.each(readdirSync(dir).filter((f) => f.endsWith('.json')))(
+		'%s fails with its switch on (a warning) and holds with it off',
+		(f) => {
+			const doc = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { config: object };
+			const on = runScenario(parseScenario(doc));
+			expect(on.failure).toMatch(/warnings|expect/);
+			const off = runScenario(
+				parseScenario({ ...doc, config: { ...doc.config, history: [] } })
+			);
+			expect(off.failure).toBeNull();
+		}
+	);
+});
