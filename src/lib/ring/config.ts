@@ -7,11 +7,16 @@ import { MAX_SUBBUF_ORDER } from './constants';
 import { layoutFor, stateBoundProblem } from './layout';
 
 export type KernelVersion = '6.10' | '6.12';
-export type HistorySwitch = 'swap-from-remote-cpu' | 'pgoff-bound-wraps' | 'unchecked-meta-alloc';
+export type HistorySwitch =
+	| 'swap-from-remote-cpu'
+	| 'pgoff-bound-wraps'
+	| 'unchecked-meta-alloc'
+	| 'flush-outside-reader-lock';
 export const HISTORY_SWITCHES: readonly HistorySwitch[] = [
 	'swap-from-remote-cpu',
 	'pgoff-bound-wraps',
-	'unchecked-meta-alloc'
+	'unchecked-meta-alloc',
+	'flush-outside-reader-lock'
 ];
 
 export interface ClockConfig {
