@@ -11,12 +11,14 @@ export type HistorySwitch =
 	| 'swap-from-remote-cpu'
 	| 'pgoff-bound-wraps'
 	| 'unchecked-meta-alloc'
-	| 'flush-outside-reader-lock';
+	| 'flush-outside-reader-lock'
+	| 'meta-without-reader-read';
 export const HISTORY_SWITCHES: readonly HistorySwitch[] = [
 	'swap-from-remote-cpu',
 	'pgoff-bound-wraps',
 	'unchecked-meta-alloc',
-	'flush-outside-reader-lock'
+	'flush-outside-reader-lock',
+	'meta-without-reader-read'
 ];
 
 export interface ClockConfig {

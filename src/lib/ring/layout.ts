@@ -58,6 +58,7 @@ export const HISTORY_SWAP_REMOTE = 1; // swap-from-remote-cpu
 export const HISTORY_PGOFF_WRAPS = 2; // pgoff-bound-wraps
 export const HISTORY_UNCHECKED_META = 4; // unchecked-meta-alloc
 export const HISTORY_FLUSH_UNLOCKED = 8; // flush-outside-reader-lock
+export const HISTORY_META_NO_READ = 16; // meta-without-reader-read
 
 // ---- per-CPU struct, int32 words -------------------------------------------------------------
 export const S_HEAD_PAGE = 0;

@@ -29,6 +29,7 @@ import {
 	HF_CLOCK_START,
 	HF_CLOCK_STEP,
 	HISTORY_FLUSH_UNLOCKED,
+	HISTORY_META_NO_READ,
 	HISTORY_PGOFF_WRAPS,
 	HISTORY_SWAP_REMOTE,
 	HISTORY_UNCHECKED_META,
@@ -102,7 +103,8 @@ export function createRing(config: RingConfig, shared = false): Ring {
 		(config.history.includes('swap-from-remote-cpu') ? HISTORY_SWAP_REMOTE : 0) |
 		(config.history.includes('pgoff-bound-wraps') ? HISTORY_PGOFF_WRAPS : 0) |
 		(config.history.includes('unchecked-meta-alloc') ? HISTORY_UNCHECKED_META : 0) |
-		(config.history.includes('flush-outside-reader-lock') ? HISTORY_FLUSH_UNLOCKED : 0);
+		(config.history.includes('flush-outside-reader-lock') ? HISTORY_FLUSH_UNLOCKED : 0) |
+		(config.history.includes('meta-without-reader-read') ? HISTORY_META_NO_READ : 0);
 	i32[H_RNG] = config.seed | 0 || 0x9e3779b9;
 	const hf = HDR_I32 / 2;
 	f64[hf + HF_CLOCK_NOW] = config.clock.startNs;
