@@ -14,9 +14,9 @@ import {
 	runScenario,
 	Simulation,
 	splitScenario,
-	violationScenario,
-	type HistorySwitch
+	violationScenario
 } from '../../../src/lib/ring';
+import type { HistorySwitch } from '../../../src/lib/ring/config';
 import { parseSubbuf, readerSubbuf } from '../../../src/lib/ring/user-space';
 
 const mapRequest = fc.record({
