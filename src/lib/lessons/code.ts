@@ -342,6 +342,11 @@ const READER_CODE: Record<ReaderStepId, ReaderAt> = {
 		'get-reader',
 		4,
 		'The meta page is how user space sees the reader page and the counters.'
+	],
+	GR_FLUSH: [
+		'get-reader',
+		5,
+		'Flushed after the unlock, reader_page may already be another page: flush under the lock.'
 	]
 };
 

@@ -7,8 +7,19 @@ import { MAX_SUBBUF_ORDER } from './constants';
 import { layoutFor, stateBoundProblem } from './layout';
 
 export type KernelVersion = '6.10' | '6.12';
-export type HistorySwitch = 'swap-from-remote-cpu';
-export const HISTORY_SWITCHES: readonly HistorySwitch[] = ['swap-from-remote-cpu'];
+export type HistorySwitch =
+	| 'swap-from-remote-cpu'
+	| 'pgoff-bound-wraps'
+	| 'unchecked-meta-alloc'
+	| 'flush-outside-reader-lock'
+	| 'meta-without-reader-read';
+export const HISTORY_SWITCHES: readonly HistorySwitch[] = [
+	'swap-from-remote-cpu',
+	'pgoff-bound-wraps',
+	'unchecked-meta-alloc',
+	'flush-outside-reader-lock',
+	'meta-without-reader-read'
+];
 
 export interface ClockConfig {
 	startNs: number;

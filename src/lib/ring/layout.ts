@@ -37,7 +37,7 @@ export const H_FLAGS = 6; // bit 0: RB_FL_OVERWRITE
 export const H_REC_DISABLED = 7; // buffer->record_disabled, two words (buffer 0 and 1)
 export const H_SNAPSHOT_ALLOCATED = 9;
 export const H_FAULT_ALLOCS = 10;
-export const H_HISTORY = 11; // bit 0: swap-from-remote-cpu
+export const H_HISTORY = 11; // one bit per history switch (HISTORY_*)
 export const H_FAULT_AFTER = 41; // allocations that succeed before the injected failures
 export const H_RNG = 12;
 export const H_SNAPSHOT_REFS = 15; // tr->snapshot
@@ -54,7 +54,11 @@ export const HDR_F64 = 8;
 export const MAGIC = 0x42414c52; // "RLAB"
 export const LAYOUT_VERSION = 1;
 export const FL_OVERWRITE = 1;
-export const HISTORY_SWAP_REMOTE = 1;
+export const HISTORY_SWAP_REMOTE = 1; // swap-from-remote-cpu
+export const HISTORY_PGOFF_WRAPS = 2; // pgoff-bound-wraps
+export const HISTORY_UNCHECKED_META = 4; // unchecked-meta-alloc
+export const HISTORY_FLUSH_UNLOCKED = 8; // flush-outside-reader-lock
+export const HISTORY_META_NO_READ = 16; // meta-without-reader-read
 
 // ---- per-CPU struct, int32 words -------------------------------------------------------------
 export const S_HEAD_PAGE = 0;

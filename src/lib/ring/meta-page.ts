@@ -9,6 +9,8 @@ import { BUF_PAGE_HDR_SIZE, META_STRUCT_LEN } from './constants';
 import {
 	D_ID,
 	D_READ,
+	H_HISTORY,
+	HISTORY_META_NO_READ,
 	S_READER_PAGE,
 	SF_ENTRIES,
 	SF_LOST_EVENTS,
@@ -65,7 +67,11 @@ export function updateMetaPage(ring: Ring, s: number): void {
 	const SF = structF(ring, s);
 	const rp = ring.i32[SI + S_READER_PAGE]!;
 	const d = descI(ring, s, rp);
-	ring.i32[(m + META['reader.read']) >> 2] = ring.i32[d + D_READ]!;
+	// History switch "meta-without-reader-read" (v2 of the series, March 2023): the meta page did
+	// not expose reader_page->read, so a new mapper could not know what an earlier one consumed
+	// (kernel.md §4.12 item 3; the field came in v3). The word stays 0.
+	ring.i32[(m + META['reader.read']) >> 2] =
+		ring.i32[H_HISTORY]! & HISTORY_META_NO_READ ? 0 : ring.i32[d + D_READ]!;
 	ring.i32[(m + META['reader.id']) >> 2] = ring.i32[d + D_ID]!;
 	setU64(ring, m + META['reader.lost_events'], ring.f64[SF + SF_LOST_EVENTS]!);
 	setU64(ring, m + META.entries, ring.f64[SF + SF_ENTRIES]!);

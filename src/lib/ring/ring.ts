@@ -28,7 +28,11 @@ import {
 	HF_CLOCK_NOW,
 	HF_CLOCK_START,
 	HF_CLOCK_STEP,
+	HISTORY_FLUSH_UNLOCKED,
+	HISTORY_META_NO_READ,
+	HISTORY_PGOFF_WRAPS,
 	HISTORY_SWAP_REMOTE,
+	HISTORY_UNCHECKED_META,
 	LAYOUT_VERSION,
 	MAGIC,
 	S_BUFFER,
@@ -95,7 +99,12 @@ export function createRing(config: RingConfig, shared = false): Ring {
 	const ring = allocateState(L, config, shared);
 	const { i32, f64 } = ring;
 	i32[H_SNAPSHOT_ALLOCATED] = config.snapshot ? 1 : 0;
-	i32[H_HISTORY] = config.history.includes('swap-from-remote-cpu') ? HISTORY_SWAP_REMOTE : 0;
+	i32[H_HISTORY] =
+		(config.history.includes('swap-from-remote-cpu') ? HISTORY_SWAP_REMOTE : 0) |
+		(config.history.includes('pgoff-bound-wraps') ? HISTORY_PGOFF_WRAPS : 0) |
+		(config.history.includes('unchecked-meta-alloc') ? HISTORY_UNCHECKED_META : 0) |
+		(config.history.includes('flush-outside-reader-lock') ? HISTORY_FLUSH_UNLOCKED : 0) |
+		(config.history.includes('meta-without-reader-read') ? HISTORY_META_NO_READ : 0);
 	i32[H_RNG] = config.seed | 0 || 0x9e3779b9;
 	const hf = HDR_I32 / 2;
 	f64[hf + HF_CLOCK_NOW] = config.clock.startNs;

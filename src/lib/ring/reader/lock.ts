@@ -4,9 +4,9 @@
  * writers never take it. The lock word holds the slot number + 1 of its holder, 0 when free.
  */
 import { K_OP, OP_GET_READER, OP_READ_PAGE } from '../context';
-import { S_READER_LOCK } from '../layout';
+import { H_HISTORY, HISTORY_FLUSH_UNLOCKED, S_READER_LOCK } from '../layout';
 import { structI, type Ring } from '../ring';
-import { C_PEEK, GR_CONSUME, RD_DONE, RD_LOCK, RP_PAGE, step } from './pc';
+import { C_PEEK, GR_CONSUME, GR_FLUSH, RD_DONE, RD_LOCK, RP_PAGE, step } from './pc';
 
 /** raw_spin_lock_irqsave(&cpu_buffer->reader_lock) for slot k: false while another holds it. */
 export function takeReaderLock(ring: Ring, s: number, k: number): boolean {
@@ -44,6 +44,13 @@ export const UNLOCK_STEP = step(
 	(x, at) => {
 		releaseReaderLock(x.ring, at.s, at.k);
 		if (x.verbose) x.note = 'reader_lock released.';
+		// History switch "flush-outside-reader-lock" (v16): GET_READER flushes the reader page
+		// after the unlock (map-get-reader.ts, GR_FLUSH).
+		if (
+			x.ring.i32[at.K + K_OP] === OP_GET_READER &&
+			x.ring.i32[H_HISTORY]! & HISTORY_FLUSH_UNLOCKED
+		)
+			return GR_FLUSH;
 		return RD_DONE;
 	}
 );

@@ -11,7 +11,9 @@ import { K_READER } from '../context';
 import {
 	D_READ,
 	D_REAL_END,
+	H_HISTORY,
 	H_KERNEL,
+	HISTORY_FLUSH_UNLOCKED,
 	S_COMMIT_PAGE,
 	S_READER_PAGE,
 	SF_LOST_EVENTS
@@ -24,6 +26,7 @@ import { consumeTo, unreadEntries } from './advance';
 import {
 	GR_CONSUME,
 	GR_OUT,
+	RD_DONE,
 	GR_SWAPPED,
 	RD_UNLOCK,
 	step,
@@ -150,8 +153,33 @@ export const GET_READER_STEPS: readonly ReaderStep[] = [
 		return GR_CONSUME;
 	}),
 	step('GR_OUT', 'refresh the meta page', 'rb_update_meta_page', (x, at) => {
-		updateMetaPage(x.ring, at.s);
+		const { ring } = x;
+		updateMetaPage(ring, at.s);
 		if (x.verbose) x.note = 'The meta page now shows reader.id, reader.read and the counters.';
+		// The kernel as merged flushes the reader page here, under reader_lock (nothing to model).
+		// Under "flush-outside-reader-lock" the flush comes after the unlock (GR_FLUSH): remember
+		// the page user space was given.
+		if (ring.i32[H_HISTORY]! & HISTORY_FLUSH_UNLOCKED)
+			ring.i32[at.K + K_READER] = ring.i32[structI(ring, at.s) + S_READER_PAGE]!;
 		return RD_UNLOCK;
+	}),
+	// History switch "flush-outside-reader-lock": v16 of the series flushed
+	// cpu_buffer->reader_page after dropping reader_lock (kernel.md §4.12 item 2; fixed in v17 by
+	// flushing before the unlock). A reader that swapped pages in between has changed reader_page:
+	// the flush reads the new one, and the page user space was given is not flushed.
+	step('GR_FLUSH', 'flush the reader page (after the unlock)', MGR, (x, at) => {
+		const { ring } = x;
+		const given = ring.i32[at.K + K_READER]!;
+		const now = ring.i32[structI(ring, at.s) + S_READER_PAGE]!;
+		if (now !== given)
+			x.warn(
+				'ring_buffer_map_get_reader: reader_page changed between the unlock and its flush: the page user space was given is not flushed'
+			);
+		if (x.verbose)
+			x.note =
+				now === given
+					? 'The reader page is flushed: still the page user space was given.'
+					: 'Another reader swapped pages after the unlock: the flush reads the new reader page.';
+		return RD_DONE;
 	})
 ];

@@ -24,7 +24,8 @@ export const READER_PCS = {
 	RD_DONE: 14,
 	GR_CONSUME: 15,
 	GR_SWAPPED: 16,
-	GR_OUT: 17
+	GR_OUT: 17,
+	GR_FLUSH: 18
 } as const;
 
 export type ReaderStepId = keyof typeof READER_PCS;
@@ -47,6 +48,7 @@ export const RD_DONE = READER_PCS.RD_DONE;
 export const GR_CONSUME = READER_PCS.GR_CONSUME;
 export const GR_SWAPPED = READER_PCS.GR_SWAPPED;
 export const GR_OUT = READER_PCS.GR_OUT;
+export const GR_FLUSH = READER_PCS.GR_FLUSH;
 
 /** What the reader step machine is run with: the writer's Exec plus where results go. */
 export interface ReaderExec extends Exec {
