@@ -2,7 +2,7 @@
 // number of schedules that end in it, and the violations (the kernel's WARN_ON, a broken invariant
 // or expectation), each as long as the states or moves that show it, in red. Bar lengths are on a
 // log scale (one schedule beside thousands stays visible); the number is written beside each bar.
-import { scaleLog, select } from 'd3';
+import { scaleLinear, select } from 'd3';
 import type { ViolationKind } from '$lib/ring/explore';
 import { COLOR } from './colors';
 
@@ -33,9 +33,9 @@ const FONT = 15;
 const BAR_Y = 24;
 const BAR_H = 18;
 /** Room for the number after the longest bar. */
-const NUMBER_ROOM = 90;
+const NUMBER_ROOM = 140;
 /** A character of the label at FONT px, roughly: labels longer than the width are cut. */
-const CHAR_PX = 8.2;
+const CHAR_PX = 9.5;
 
 function unit(b: ExploreChartBar): string {
 	if (b.kind === 'end') return b.count === 1 ? 'schedule' : 'schedules';
@@ -58,10 +58,13 @@ export function drawExploreChart(
 ): void {
 	const { width, chosen = null, onSelect } = options;
 	const max = Math.max(2, ...bars.map((b) => b.count));
-	const x = scaleLog()
-		.domain([1, max])
+	// A log scale as a linear one over the logarithm: d3's scaleLog would grow the first load's
+	// shared d3 chunk, which the ring's drawings load (scaleLinear is there already).
+	const linear = scaleLinear()
+		.domain([0, Math.log(max)])
 		.range([6, Math.max(40, width - NUMBER_ROOM)])
 		.clamp(true);
+	const x = (count: number) => linear(Math.log(count));
 	const root = select(svg)
 		.attr('width', width)
 		.attr('height', bars.length * ROW_HEIGHT + 4)
