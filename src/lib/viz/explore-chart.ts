@@ -6,17 +6,16 @@ import { scaleLinear, select } from 'd3';
 import type { ViolationKind } from '$lib/ring/explore';
 import { COLOR } from './colors';
 
-/** One bar of the chart. */
-export interface ExploreChartBar {
+/**
+ * One bar of the chart (an ExploreBar of src/lib/worker/explore-report.ts): an end state with the
+ * schedules that end in it, or a violation with the times it was seen; `bad` is drawn red.
+ */
+export type ExploreChartBar = Readonly<{
 	kind: 'end' | 'violation';
 	label: string;
-	/** The schedule in words. */
 	detail: string;
-	count: number;
-	/** Drawn red: a violation, or an end state where one was found. */
-	bad: boolean;
-	violation?: ViolationKind;
-}
+}> &
+	Readonly<{ count: number; bad: boolean; violation?: ViolationKind }>;
 
 /** Options of {@link drawExploreChart}. */
 export interface ExploreChartOptions {
