@@ -96,3 +96,13 @@ test('a history with nothing in flight is refused in words', async ({ lab }) => 
 	await lab.getByTestId('explore-run').click();
 	await expect(lab.getByTestId('explore-status')).toContainText('Explore did not run:');
 });
+
+test("a broken invariant's schedule loads to the end, where the lab shows it", async ({ lab }) => {
+	await openExplore(lab, SWAP_RACE);
+	const bar = lab.locator('[data-testid^=explore-bar-][data-kind=violation]').nth(1);
+	await expect(bar).toContainText('invariant');
+	await bar.click();
+	await expect(lab.getByTestId('explore-loaded')).toContainText('where its end is checked');
+	await expect(lab.getByTestId('timeline-position')).toHaveText(/^step (\d+) of \1$/);
+	await expect(lab.getByTestId('violations').or(lab.getByTestId('frozen')).first()).toBeVisible();
+});
