@@ -1,4 +1,5 @@
 // axe-core finds no serious or critical violation in any view, in either theme.
+import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { LAB_OPTIONS, expect, press, test } from './fixtures';
@@ -78,5 +79,20 @@ test('axe: the scenario editor, its steps with an error (light) and its JSON (da
 			await expect(dialog.getByTestId('scenario-error')).toBeVisible();
 		} else await dialog.getByRole('tab', { name: 'JSON' }).click();
 		await expectNoSeriousViolations(page, `the scenario editor (${colorScheme})`);
+	}
+});
+
+test('axe: the Explore panel with its chart, light and dark', async ({ page }) => {
+	const race = JSON.parse(readFileSync('scenarios/history/swap-race.json', 'utf8')) as unknown;
+	for (const colorScheme of ['light', 'dark'] as const) {
+		await page.emulateMedia({ colorScheme });
+		await page.goto('/');
+		await expect(page.locator('body')).toHaveAttribute('data-engine', 'idle');
+		expect((await page.evaluate((s) => window.ringlab!.load(s), race)).ok).toBe(true);
+		await page.getByTestId('explore-button').click();
+		await page.getByTestId('explore-run').click();
+		await page.getByTestId('explore-bar-0').click();
+		await expect(page.getByTestId('explore-loaded')).toContainText('the step that warned');
+		await expectNoSeriousViolations(page, `the Explore panel (${colorScheme})`);
 	}
 });

@@ -2,6 +2,7 @@
 // and the README. Each is what the screen shows at that size (the viewport, not the whole page).
 // A lab is built once and then shown at each size in each theme, as a user would resize the
 // window and press the theme button.
+import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { LAB_OPTIONS, STATIC_URL, button, chooseCpu, expect, press, test } from './fixtures';
 
@@ -230,4 +231,19 @@ test('screenshots: a lesson at its question', async ({ page }) => {
 		await expect(page.locator('body')).toHaveAttribute('data-engine', 'idle');
 	}
 	await everyLook(page, (tag) => shoot(page, `lesson-${tag}`));
+});
+
+test('screenshots: explore found the swap race, its schedule loaded at the warning', async ({
+	lab
+}) => {
+	const race = JSON.parse(readFileSync('scenarios/history/swap-race.json', 'utf8')) as unknown;
+	expect((await lab.evaluate((s) => window.ringlab!.load(s), race)).ok).toBe(true);
+	await lab.getByTestId('explore-button').click();
+	await lab.getByTestId('explore-run').click();
+	await lab.getByTestId('explore-bar-0').click();
+	await expect(lab.getByTestId('explore-loaded')).toContainText('the step that warned');
+	await expect(lab.locator('body')).toHaveAttribute('data-engine', 'idle');
+	await everyLook(lab, async (tag) => {
+		if (!tag.startsWith('1280x')) await shoot(lab, `explore-${tag}`);
+	});
 });

@@ -27,7 +27,9 @@ export const COLOR = {
 	timeExtend: 'var(--rl-time-extend, #0d9488)',
 	timeStamp: 'var(--rl-time-stamp, #c026d3)',
 	missed: 'var(--rl-missed, #dc2626)',
-	free: 'var(--rl-free, #f8fafc)'
+	free: 'var(--rl-free, #f8fafc)',
+	/** A violation (the Explore chart). */
+	bad: 'var(--rl-bad, #dc2626)'
 } as const;
 
 export type ColorName = keyof typeof COLOR;

@@ -17,6 +17,9 @@ import {
 import type { ConfigInput } from '../ring/config';
 import type { Mapping } from '../ring/mapping';
 import type { StepResult } from '../ring/simulation';
+import type { ExploreProgress } from '../ring/explore';
+import type { ExploreMessage, ExploreRequest } from './explore-protocol';
+import type { ExploreReport } from './explore-report';
 import {
 	loadWritten,
 	newWriterControl,
@@ -213,4 +216,38 @@ export class EngineClient {
 		this.worker.terminate();
 		this.failAll('the engine was stopped before it answered');
 	}
+}
+
+/** An explore run in its own Worker (the Explore panel): its report, and Cancel. */
+export interface ExploreRun {
+	/** The report; null when cancelled. Rejects with the explorer's refusal in plain words. */
+	done: Promise<ExploreReport | null>;
+	/** Stops the Worker at once (the search is lost). */
+	cancel(): void;
+}
+
+/** Runs `ringlab explore` on `request.scenario` in a new Worker, reporting progress as it goes. */
+export function startExplore(
+	request: ExploreRequest,
+	onProgress: (p: ExploreProgress) => void
+): ExploreRun {
+	const worker = new Worker(new URL('./explore.worker.ts', import.meta.url), { type: 'module' });
+	let settle: (r: ExploreReport | null) => void = () => undefined;
+	let fail: (e: Error) => void = () => undefined;
+	const done = new Promise<ExploreReport | null>((resolve, reject) => {
+		settle = (r) => (worker.terminate(), resolve(r));
+		fail = (e) => (worker.terminate(), reject(e));
+	});
+	worker.onmessage = (e: MessageEvent<ExploreMessage>) => {
+		const m = e.data;
+		if (m.type === 'progress') onProgress(m);
+		else if (m.type === 'done') settle(m.report);
+		else fail(new Error(m.message));
+	};
+	worker.onerror = (e: ErrorEvent) => {
+		e.preventDefault();
+		fail(new Error(`the explorer failed: ${e.message || 'its Worker stopped'}`));
+	};
+	worker.postMessage(request);
+	return { done, cancel: () => settle(null) };
 }
