@@ -51,7 +51,7 @@ test('shortcuts run the controls on the chosen CPU; ? lists them and Esc closes 
 
 test('Tab goes header → machine → CPU → write controls → … → sub-buffers', async ({ lab }) => {
 	const order: string[] = [];
-	for (let i = 0; i < 18; i++) {
+	for (let i = 0; i < 19; i++) {
 		await lab.keyboard.press('Tab');
 		order.push(
 			await lab.evaluate(() => {
@@ -64,20 +64,22 @@ test('Tab goes header → machine → CPU → write controls → … → sub-buf
 			})
 		);
 	}
-	expect(order.slice(0, 9)).toEqual([
+	// The header's tools in reading order (Explore since issue 15's panel).
+	expect(order.slice(0, 10)).toEqual([
 		'Lesson',
 		'Open a capture',
 		'Copy link',
 		'Embed',
 		'Edit scenario',
+		'Explore',
 		'Drawing',
 		'Table',
 		'Dark theme',
 		'Shortcuts ?'
 	]);
-	expect(order.slice(9, 13)).toEqual(['Kernel', 'CPUs', 'Overwrite', 'Tracing']);
-	expect(order[13]).toBe('CPU 0');
-	expect(order.slice(14, 17)).toEqual(['Size', 'Context', 'Write']);
+	expect(order.slice(10, 14)).toEqual(['Kernel', 'CPUs', 'Overwrite', 'Tracing']);
+	expect(order[14]).toBe('CPU 0');
+	expect(order.slice(15, 18)).toEqual(['Size', 'Context', 'Write']);
 	// Focus moves to the time controls after the controls, then into the drawing.
 	await lab.getByRole('button', { name: 'Free snapshot' }).focus();
 	await lab.keyboard.press('Tab');
