@@ -135,6 +135,15 @@ export class LabSession {
 		}
 	}
 
+	/**
+	 * A scenario run in the engine apart from the machine on screen, drained page by page into a
+	 * trace.dat (the editor's "Download trace.dat"), after every command sent before it.
+	 */
+	async traceDat(scenario: unknown): Promise<Uint8Array> {
+		await this.#queue;
+		return this.client.traceDat(scenario);
+	}
+
 	/** A timeline call (from inside the queue): adopts its view and the entry that led there. */
 	async call(call: TimelineCall): Promise<TimelineReply> {
 		const r = await this.client.timeline(call);

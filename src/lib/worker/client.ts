@@ -149,6 +149,14 @@ export class EngineClient {
 		return (await this.applyAll([step]))[0]!;
 	}
 
+	/** A scenario run in the engine apart from the machine on screen, drained into a trace.dat. */
+	async traceDat(scenario: unknown): Promise<Uint8Array> {
+		const r = await this.send({ type: 'traceDat', id: 0, scenario });
+		if (r.type === 'error') throw new Error(r.message);
+		if (r.type !== 'traceDat') throw new Error('unexpected reply');
+		return r.file;
+	}
+
 	/**
 	 * Time travel in the engine (apply, seek, back, forward, load, entries, marks, info); re-wraps
 	 * the state when the reply carries one. The timeline knows nothing of free-running writers:

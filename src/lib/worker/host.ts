@@ -8,6 +8,7 @@
  */
 import { FormatError, runScenario, type Simulation } from '../ring';
 import { historyScenario, parseScenario, Timeline, type Scenario } from '../session';
+import { simulationTraceDat } from '../tracedat';
 import {
 	PROTOCOL_VERSION,
 	type Command,
@@ -59,6 +60,7 @@ export class EngineHost {
 					maps: [...this.tl.sim.maps.values()]
 				};
 			}
+			if (cmd.type === 'traceDat') return traceDatOf(cmd.id, cmd.scenario);
 			const tl = this.tl;
 			if (!tl) return { type: 'error', id: cmd.id, message: 'the engine is not initialised' };
 			if (cmd.type === 'timeline') return this.timelineCall(cmd.id, cmd.call);
@@ -204,4 +206,10 @@ export function expectationFailures(scenario: Scenario): string[] {
 				`step ${o.index} (${o.step.op}): ${m.path} expected ${JSON.stringify(m.expected)}, got ${JSON.stringify(m.actual)}`
 		)
 	);
+}
+
+/** The traceDat command: the scenario parsed, run to its end and drained into a trace.dat. */
+function traceDatOf(id: number, raw: unknown): Reply {
+	// Like `ringlab run --trace-dat`: the file holds what the run wrote, even when an expect failed.
+	return { type: 'traceDat', id, file: simulationTraceDat(runScenario(parseScenario(raw)).sim) };
 }

@@ -15,7 +15,12 @@ export type Command =
 	| { type: 'init'; id: number; version: number; config: ConfigInput; transport: Transport }
 	| { type: 'apply'; id: number; step: unknown }
 	| { type: 'applyAll'; id: number; steps: unknown[] }
-	| { type: 'timeline'; id: number; call: TimelineCall };
+	| { type: 'timeline'; id: number; call: TimelineCall }
+	/**
+	 * A scenario run apart from the machine on screen (which it leaves alone), each CPU drained
+	 * page by page into a trace.dat (src/lib/tracedat): the editor's "Download trace.dat".
+	 */
+	| { type: 'traceDat'; id: number; scenario: unknown };
 
 /**
  * Time travel through the engine's timeline. The plain `apply`/`applyAll` commands do not record
@@ -107,4 +112,5 @@ export type Reply =
 			/** The user-space mappings at the new position (as for `result`). */
 			maps: Mapping[];
 	  }
+	| { type: 'traceDat'; id: number; file: Uint8Array }
 	| { type: 'error'; id: number; message: string };

@@ -1,7 +1,8 @@
 // EngineHost (the Worker's side of the protocol): the shared transport hands out the
 // SharedArrayBuffer once and again only after a re-layout; the copying transport sends the bytes
 // with every reply; bad commands get an error reply, never an exception.
-import { describe, expect, test } from 'vitest';
+import { describe, expect, it, test } from 'vitest';
+import { parseTraceDat } from '../../../src/lib/tracedat';
 import { EngineHost } from '../../../src/lib/worker/host';
 import { PROTOCOL_VERSION, type Reply, type TimelineCall } from '../../../src/lib/worker/protocol';
 
@@ -178,5 +179,35 @@ describe('EngineHost.handle(command)', () => {
 				steps: [{ op: 'write', repeat: 4 }, { op: 'consume' }, { op: 'write', size: 8 }]
 			}
 		});
+	});
+});
+
+describe('traceDat', () => {
+	it('runs a scenario apart from the machine on screen and answers a trace.dat', () => {
+		const host = new EngineHost();
+		host.handle({
+			type: 'init',
+			id: 1,
+			version: PROTOCOL_VERSION,
+			config: {},
+			transport: 'copy'
+		});
+		const before = host.handle({ type: 'timeline', id: 2, call: { fn: 'info' } });
+		const r = host.handle({
+			type: 'traceDat',
+			id: 3,
+			scenario: { ringlab: 1, steps: [{ op: 'write', cpu: 0, size: 16 }] }
+		});
+		expect(r.type).toBe('traceDat');
+		if (r.type !== 'traceDat') return;
+		expect(parseTraceDat(r.file).ok).toBe(true);
+		const after = host.handle({ type: 'timeline', id: 4, call: { fn: 'info' } });
+		expect(after).toEqual({ ...before, id: 4 });
+	});
+
+	it('refuses a malformed scenario with its path', () => {
+		const r = new EngineHost().handle({ type: 'traceDat', id: 1, scenario: { ringlab: 2 } });
+		expect(r.type).toBe('error');
+		if (r.type === 'error') expect(r.message).toMatch(/\$/);
 	});
 });
