@@ -94,7 +94,17 @@ export default defineConfig({
 	// src/ and node_modules/ to this list), so the samples' folder is allowed too.
 	server: { fs: { allow: ['tests/kernel/captures', 'tests/fixtures/tracedat'] } },
 	// SvelteKit's adapter step always runs long enough to trigger Rolldown's timing report.
-	build: { rolldownOptions: { checks: { bundlerTimings: false } } },
+	// The engine is pure (lint keeps it so): importing one of its modules does nothing, so a module
+	// the page uses nothing from is left out even when its top level builds a table (the step
+	// tables): without this the whole Simulation rode along in the page's first load.
+	build: {
+		rolldownOptions: {
+			checks: { bundlerTimings: false },
+			treeshake: {
+				moduleSideEffects: (id: string) => !/[\\/]src[\\/]lib[\\/]ring[\\/]/.test(id)
+			}
+		}
+	},
 	test: {
 		include: ['tests/unit/**/*.test.ts'],
 		environment: 'node',

@@ -6,11 +6,12 @@
  * happened.
  * DOM-free: the page and tests read it.
  */
-import { READER_STEPS, READER_TABLE, type ReaderStepId } from '../ring/reader';
+import type { ReaderStepId } from '../ring/reader';
+import { READER_STEP_NAMES, READER_STEPS } from '../ring/reader/step-names';
 import { SWAP_STEPS } from '../ring/snapshot';
 import type { StepRecord } from '../ring/simulation';
 import type { SpawnableStep } from '../ring/steps';
-import { WRITER_STEP_TABLE, WRITER_STEPS, type WriterStepId } from '../ring/writer';
+import { WRITER_STEP_NAMES, WRITER_STEPS, type WriterStepId } from '../ring/writer/step-names';
 
 export type ProgramId =
 	'write' | 'move-tail' | 'reader-page' | 'consume' | 'read-page' | 'get-reader' | 'swap';
@@ -394,7 +395,7 @@ export function programOf(op: SpawnableStep['op']): Program {
 export function codeAt(op: SpawnableStep['op'], pc: number): CodeLine | undefined {
 	const table = tableOf(op);
 	if (table === 'writer') {
-		const step = WRITER_STEP_TABLE[pc];
+		const step = WRITER_STEP_NAMES[pc];
 		if (!step) return undefined;
 		const [program, line, why] = WRITER_CODE[step.id];
 		return { program, line, kernel: step.kernel, label: step.label, why };
@@ -405,7 +406,7 @@ export function codeAt(op: SpawnableStep['op'], pc: number): CodeLine | undefine
 		if (!at || !step) return undefined;
 		return { program: at[0], line: at[1], kernel: step[1], label: step[0], why: at[2] };
 	}
-	const step = READER_TABLE[pc];
+	const step = READER_STEP_NAMES[pc];
 	if (!step) return undefined;
 	const at = READER_CODE[step.id];
 	const main = programOf(op).id as 'consume' | 'read-page' | 'get-reader';

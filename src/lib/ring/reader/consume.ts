@@ -119,7 +119,7 @@ function dataEvent(x: ReaderExec, at: SlotAt): number {
 }
 
 export const CONSUME_STEPS: readonly ReaderStep[] = [
-	step('C_PEEK', 'peek at the next event', 'rb_buffer_peek', (x, at) => {
+	step('C_PEEK', (x, at) => {
 		x.ring.f64[at.F + R_PEEK_LOOPS] = 0;
 		if (perCpuEmpty(x.ring, at.s)) {
 			if (x.verbose) x.note = 'The buffer is empty (ring_buffer_empty_cpu).';
@@ -128,7 +128,7 @@ export const CONSUME_STEPS: readonly ReaderStep[] = [
 		if (x.verbose) x.note = 'Look for the next event.';
 		return callGetReaderPage(x.ring, at.k, C_EVENT);
 	}),
-	step('C_EVENT', 'take the event and advance', 'ring_buffer_consume', (x, at) => {
+	step('C_EVENT', (x, at) => {
 		if (x.ring.i32[at.K + K_READER]! < 0) {
 			if (x.verbose) x.note = 'The buffer is empty.';
 			return RD_UNLOCK;

@@ -28,7 +28,7 @@ function firstStepOf(op: number): number {
 	return op === OP_READ_PAGE ? RP_PAGE : op === OP_GET_READER ? GR_CONSUME : C_PEEK;
 }
 
-export const LOCK_STEP = step('RD_LOCK', 'take reader_lock', 'raw_spin_lock_irqsave', (x, at) => {
+export const LOCK_STEP = step('RD_LOCK', (x, at) => {
 	if (!takeReaderLock(x.ring, at.s, at.k)) {
 		if (x.verbose) x.note = 'reader_lock is held by another reader: spin.';
 		return RD_LOCK;
@@ -37,22 +37,17 @@ export const LOCK_STEP = step('RD_LOCK', 'take reader_lock', 'raw_spin_lock_irqs
 	return firstStepOf(x.ring.i32[at.K + K_OP]!);
 });
 
-export const UNLOCK_STEP = step(
-	'RD_UNLOCK',
-	'release reader_lock',
-	'raw_spin_unlock_irqrestore',
-	(x, at) => {
-		releaseReaderLock(x.ring, at.s, at.k);
-		if (x.verbose) x.note = 'reader_lock released.';
-		// History switch "flush-outside-reader-lock" (v16): GET_READER flushes the reader page
-		// after the unlock (map-get-reader.ts, GR_FLUSH).
-		if (
-			x.ring.i32[at.K + K_OP] === OP_GET_READER &&
-			x.ring.i32[H_HISTORY]! & HISTORY_FLUSH_UNLOCKED
-		)
-			return GR_FLUSH;
-		return RD_DONE;
-	}
-);
+export const UNLOCK_STEP = step('RD_UNLOCK', (x, at) => {
+	releaseReaderLock(x.ring, at.s, at.k);
+	if (x.verbose) x.note = 'reader_lock released.';
+	// History switch "flush-outside-reader-lock" (v16): GET_READER flushes the reader page
+	// after the unlock (map-get-reader.ts, GR_FLUSH).
+	if (
+		x.ring.i32[at.K + K_OP] === OP_GET_READER &&
+		x.ring.i32[H_HISTORY]! & HISTORY_FLUSH_UNLOCKED
+	)
+		return GR_FLUSH;
+	return RD_DONE;
+});
 
-export const DONE_STEP = step('RD_DONE', 'done', '', () => RD_DONE);
+export const DONE_STEP = step('RD_DONE', () => RD_DONE);

@@ -35,8 +35,6 @@ import {
 } from './pc';
 import { callGetReaderPage } from './swap';
 
-const MGR = 'ring_buffer_map_get_reader';
-
 /**
  * rb_per_cpu_empty, as ring_buffer_map_get_reader asks it, and trace_pipe before each event
  * (ring_buffer_empty_cpu, consume.ts).
@@ -122,7 +120,7 @@ function consumedNote(ring: Ring, s: number, from: number): string {
 }
 
 export const GET_READER_STEPS: readonly ReaderStep[] = [
-	step('GR_CONSUME', 'consume what is left on the reader page, or swap', MGR, (x, at) => {
+	step('GR_CONSUME', (x, at) => {
 		const { ring } = x;
 		const rp = ring.i32[structI(ring, at.s) + S_READER_PAGE]!;
 		const from = ring.i32[descI(ring, at.s, rp) + D_READ]!;
@@ -138,7 +136,7 @@ export const GET_READER_STEPS: readonly ReaderStep[] = [
 					: consumedNote(ring, at.s, from);
 		return GR_OUT;
 	}),
-	step('GR_SWAPPED', "mark missed events in the new page's commit", MGR, (x, at) => {
+	step('GR_SWAPPED', (x, at) => {
 		const reader = x.ring.i32[at.K + K_READER]!;
 		if (reader < 0) {
 			noReaderPage(x);
@@ -152,7 +150,7 @@ export const GET_READER_STEPS: readonly ReaderStep[] = [
 				: 'No events were lost.';
 		return GR_CONSUME;
 	}),
-	step('GR_OUT', 'refresh the meta page', 'rb_update_meta_page', (x, at) => {
+	step('GR_OUT', (x, at) => {
 		const { ring } = x;
 		updateMetaPage(ring, at.s);
 		if (x.verbose) x.note = 'The meta page now shows reader.id, reader.read and the counters.';
@@ -167,7 +165,7 @@ export const GET_READER_STEPS: readonly ReaderStep[] = [
 	// cpu_buffer->reader_page after dropping reader_lock (kernel.md §4.12 item 2; fixed in v17 by
 	// flushing before the unlock). A reader that swapped pages in between has changed reader_page:
 	// the flush reads the new one, and the page user space was given is not flushed.
-	step('GR_FLUSH', 'flush the reader page (after the unlock)', MGR, (x, at) => {
+	step('GR_FLUSH', (x, at) => {
 		const { ring } = x;
 		const given = ring.i32[at.K + K_READER]!;
 		const now = ring.i32[structI(ring, at.s) + S_READER_PAGE]!;

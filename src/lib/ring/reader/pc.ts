@@ -5,6 +5,7 @@
  */
 import type { Exec } from '../writer';
 import type { ConsumedEvent } from './event';
+import { READER_STEP_NAMES } from './step-names';
 
 export const READER_PCS = {
 	RD_LOCK: 0,
@@ -80,12 +81,7 @@ export interface SlotAt {
 	readonly s: number;
 }
 
-/** A step record. */
-export function step(
-	id: ReaderStepId,
-	label: string,
-	kernel: string,
-	run: ReaderStep['run']
-): ReaderStep {
-	return { id, label, kernel, run };
+/** A step record: its names (step-names.ts) and the function that runs it. */
+export function step(id: ReaderStepId, run: ReaderStep['run']): ReaderStep {
+	return { ...READER_STEP_NAMES[READER_PCS[id]]!, run };
 }

@@ -26,8 +26,6 @@ import type { ConsumedEvent } from './event';
 import { RD_UNLOCK, RP_COPY, step, type ReaderExec, type ReaderStep } from './pc';
 import { callGetReaderPage } from './swap';
 
-const RP = 'ring_buffer_read_page';
-
 /**
  * Copy the unread events of `reader` into `out` one at a time (a time extend stays with its
  * event), the page's time stamp the read stamp before the first. Returns the bytes copied.
@@ -147,11 +145,11 @@ export function pageEvents(page: Uint8Array): ConsumedEvent[] {
 }
 
 export const READ_PAGE_STEPS: readonly ReaderStep[] = [
-	step('RP_PAGE', 'get the reader page', RP, (x, at) => {
+	step('RP_PAGE', (x, at) => {
 		if (x.verbose) x.note = 'Get the reader page.';
 		return callGetReaderPage(x.ring, at.k, RP_COPY);
 	}),
-	step('RP_COPY', 'hand out the page: swap it, or copy its events', RP, (x, at) => {
+	step('RP_COPY', (x, at) => {
 		readPageOut(x, at.k, at.s);
 		return RD_UNLOCK;
 	})

@@ -33,10 +33,7 @@ export const READER_TABLE: readonly ReaderStep[] = inPcOrder([
 	...GET_READER_STEPS
 ]);
 
-/** [label, kernel function] by pc, as the host's step records and the lessons read them. */
-export const READER_STEPS: readonly (readonly [label: string, kernel: string])[] = READER_TABLE.map(
-	(step) => [step.label, step.kernel] as const
-);
+export { READER_STEPS } from './step-names';
 
 /** Runs one atomic step of the reader in slot k. Returns the pc executed. */
 export function stepReader(x: ReaderExec, k: number): number {

@@ -24,7 +24,6 @@ import {
 	type SlotAt
 } from './pc';
 
-const GRP = 'rb_get_reader_page';
 import {
 	checkReaderPage,
 	lockCpuBuffer,
@@ -65,13 +64,13 @@ function againNote(ring: Ring, s: number, found: number): string | null {
 const pageOf = (x: ReaderExec, at: SlotAt): number => x.ring.i32[at.K + K_READER]!;
 
 export const SWAP_STEPS_OF_READER: readonly ReaderStep[] = [
-	step('G_START', 'irqs off, take cpu_buffer->lock', GRP, (x, at) => {
+	step('G_START', (x, at) => {
 		lockCpuBuffer(x.ring, at.s, at.k);
 		x.ring.f64[at.F + R_GRP_LOOPS] = 0;
 		if (x.verbose) x.note = 'Interrupts off on the reader CPU; cpu_buffer->lock taken.';
 		return G_AGAIN;
 	}),
-	step('G_AGAIN', 'unread data on the reader page? anything to swap?', GRP, (x, at) => {
+	step('G_AGAIN', (x, at) => {
 		const { ring } = x;
 		ring.i32[at.K + K_READER] = -1;
 		if (loopedTooOften(++ring.f64[at.F + R_GRP_LOOPS]!, x)) {
@@ -84,7 +83,7 @@ export const SWAP_STEPS_OF_READER: readonly ReaderStep[] = [
 		if (note !== null) x.note = note;
 		return found === SWAP_NEEDED ? G_SPIN : G_OUT;
 	}),
-	step('G_SPIN', 'find the head page, splice the reader page in front of it', GRP, (x, at) => {
+	step('G_SPIN', (x, at) => {
 		const { ring } = x;
 		const head = spliceBeforeHead(ring, at.s, x);
 		ring.i32[at.K + K_READER] = head;
@@ -93,32 +92,27 @@ export const SWAP_STEPS_OF_READER: readonly ReaderStep[] = [
 			x.note = `The head is page ${head}: reader page ${readerPageOf(ring, at.s)} now points to ${nextPage(ring, at.s, head)} and back to ${prevPage(ring, at.s, head)}.`;
 		return G_SET_HEAD;
 	}),
-	step('G_SET_HEAD', 'reader page next -> HEAD; read overrun', GRP, (x, at) => {
+	step('G_SET_HEAD', (x, at) => {
 		const overwrite = setReaderHeadFlag(x.ring, at.s);
 		x.ring.f64[at.F + R_OVERWRITE] = overwrite;
 		if (x.verbose)
 			x.note = `Reader page ${readerPageOf(x.ring, at.s)}'s next link carries HEAD: it will be the link into the new head. overrun = ${overwrite}.`;
 		return G_REPLACE;
 	}),
-	step(
-		'G_REPLACE',
-		'cmpxchg link into head: (head|HEAD) -> reader page',
-		'rb_head_page_replace',
-		(x, at) => {
-			const head = pageOf(x, at);
-			if (!replaceHead(x.ring, at.s, head)) {
-				if (x.verbose)
-					x.note =
-						'The cmpxchg failed: a writer is pushing the head (UPDATE) or moved it. Find the head again.';
-				return G_SPIN;
-			}
-			const rp = readerPageOf(x.ring, at.s);
+	step('G_REPLACE', (x, at) => {
+		const head = pageOf(x, at);
+		if (!replaceHead(x.ring, at.s, head)) {
 			if (x.verbose)
-				x.note = `The link into page ${head} now points to reader page ${rp}: ${rp} is in the ring, ${head} is out.`;
-			return G_FIX;
+				x.note =
+					'The cmpxchg failed: a writer is pushing the head (UPDATE) or moved it. Find the head again.';
+			return G_SPIN;
 		}
-	),
-	step('G_FIX', 'new head prev -> reader page; old head is the reader page', GRP, (x, at) => {
+		const rp = readerPageOf(x.ring, at.s);
+		if (x.verbose)
+			x.note = `The link into page ${head} now points to reader page ${rp}: ${rp} is in the ring, ${head} is out.`;
+		return G_FIX;
+	}),
+	step('G_FIX', (x, at) => {
 		const { ring } = x;
 		const head = pageOf(x, at);
 		const lost = takeOldHead(ring, at.s, head, ring.f64[at.F + R_OVERWRITE]!);
@@ -128,14 +122,14 @@ export const SWAP_STEPS_OF_READER: readonly ReaderStep[] = [
 				: `Page ${head} is the new reader page; the head moved to ${ring.i32[structI(ring, at.s) + S_HEAD_PAGE]}.`;
 		return G_AGAIN;
 	}),
-	step('G_OUT', 'set read_stamp, drop cpu_buffer->lock', GRP, (x, at) => {
+	step('G_OUT', (x, at) => {
 		const r = pageOf(x, at);
 		unlockCpuBuffer(x.ring, at.s, r);
 		x.ring.f64[at.F + R_WAIT] = 0;
 		if (x.verbose) x.note = r >= 0 ? `Reading from page ${r}.` : 'No page to read.';
 		return G_WAIT;
 	}),
-	step('G_WAIT', 'wait while a writer is still moving off the page', GRP, (x, at) => {
+	step('G_WAIT', (x, at) => {
 		const { ring } = x;
 		const r = pageOf(x, at);
 		if (r >= 0 && writerOnPage(ring, at.s, r)) {
