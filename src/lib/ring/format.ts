@@ -213,3 +213,10 @@ export function hex(u8: Uint8Array, off = 0, len = u8.length - off): string {
 	for (let i = 0; i < len; i++) s += HEX_BYTE[u8[off + i]!]!;
 	return s;
 }
+
+/** The bytes of hex text as `hex` writes it (two digits a byte; an odd last digit is ignored). */
+export function fromHex(text: string): Uint8Array {
+	const out = new Uint8Array(text.length >> 1);
+	for (let i = 0; i < out.length; i++) out[i] = parseInt(text.slice(2 * i, 2 * i + 2), 16);
+	return out;
+}

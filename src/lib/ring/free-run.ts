@@ -5,6 +5,7 @@
  * corrupted or reordered: u32 sequence number, u32 CPU, then bytes derived from both.
  */
 import { writeBurst } from './writer';
+import { fromHex } from './format';
 import type { Ring } from './ring';
 
 /** Fills `out` with the payload of event `seq` of `cpu` (at least 8 bytes). */
@@ -23,9 +24,7 @@ export function stampPayload(out: Uint8Array, seq: number, cpu: number): void {
 /** Checks a payload read back (hex, possibly padded to 4 bytes); returns [seq, cpu] or null if corrupt. */
 export function checkPayload(hexPayload: string, size: number): [number, number] | null {
 	if (hexPayload.length < 2 * size) return null;
-	const b = new Uint8Array(size);
-	for (let i = 0; i < size; i++) b[i] = parseInt(hexPayload.slice(2 * i, 2 * i + 2), 16);
-	return checkPayloadAt(b, 0, size);
+	return checkPayloadAt(fromHex(hexPayload.slice(0, 2 * size)), 0, size);
 }
 
 /** The same check on `size` bytes at `off` of `u8` (a payload read in place through a mapping). */

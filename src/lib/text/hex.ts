@@ -1,3 +1,3 @@
 // Bytes as hex, written once (src/lib/ring/format.ts, where the engine's results use it) for the
 // CLI, the kernel harness and the page.
-export { hex } from '../ring/format';
+export { fromHex, hex } from '../ring/format';

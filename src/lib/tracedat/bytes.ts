@@ -1,6 +1,6 @@
 /**
- * A little-endian byte builder for writing trace.dat, and a tiny hex decoder (the engine hands
- * read pages out as hex). Local on purpose: the folder depends on nothing but the engine.
+ * A little-endian byte builder for writing trace.dat, and the text helpers the reader uses (the
+ * hex decoder is the engine's own, ring/format.ts fromHex).
  */
 
 /** Appends little-endian numbers, strings and byte runs; `at` is the next byte's file offset. */
@@ -52,13 +52,6 @@ export class ByteSink {
 		}
 		return out;
 	}
-}
-
-/** Bytes of an even-length hex string. */
-export function fromHex(hex: string): Uint8Array {
-	const out = new Uint8Array(hex.length >> 1);
-	for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-	return out;
 }
 
 /**

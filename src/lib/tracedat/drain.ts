@@ -5,7 +5,7 @@
  */
 import type { Simulation } from '../ring';
 import { PAGE_SIZE } from '../ring/constants';
-import { fromHex } from './bytes';
+import { fromHex } from '../ring/format';
 import { encodeTraceDat } from './write';
 
 /** Reads CPU `cpu` page by page until it is empty; each element is one whole sub-buffer. */

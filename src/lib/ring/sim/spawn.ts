@@ -24,6 +24,7 @@ import { refuse } from '../errors';
 import { MAX_SLOTS, S_MAPPED, S_READER_LOCK } from '../layout';
 import { structI, structOf, type Ring } from '../ring';
 import type { SpawnableStep } from '../steps';
+import { fromHex } from '../format';
 import type { SimCore } from './core';
 import { checkNesting, CTX_RANK, isCpuLocal, refuseIfReaderLocked } from './nesting';
 
@@ -109,14 +110,8 @@ export function spawn(core: SimCore, step: SpawnableStep, ctx: CtxName, name: st
 	if (k < 0) refuse('EBUSY', `all ${MAX_SLOTS} context slots are in use`);
 	setRegisters(ring, k, step, len);
 	const payload =
-		step.op === 'write' && step.payload !== undefined ? hexBytes(step.payload) : null;
+		step.op === 'write' && step.payload !== undefined ? fromHex(step.payload) : null;
 	core.slots[k] = { name, step, payload, events: [], pages: [] };
 	if (name) core.names.set(name, k);
 	return k;
-}
-
-function hexBytes(h: string): Uint8Array {
-	const out = new Uint8Array(h.length / 2);
-	for (let i = 0; i < out.length; i++) out[i] = parseInt(h.slice(2 * i, 2 * i + 2), 16);
-	return out;
 }
